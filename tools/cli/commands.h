@@ -1,0 +1,12 @@
+// Sub-commands of the uicc program. Each lives in its own <name>_command.cpp and adds itself
+// to the CLI11 application; main.cpp calls every add_*_command below.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace uicc::cli {
+
+void add_run_command(CLI::App& app);
+void add_apdu_command(CLI::App& app);
+
+}  // namespace uicc::cli
