@@ -8,5 +8,6 @@ namespace uicc::cli {
 
 void add_run_command(CLI::App& app);
 void add_apdu_command(CLI::App& app);
+void add_cap_command(CLI::App& app);
 
 }  // namespace uicc::cli

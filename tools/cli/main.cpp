@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 
   uicc::cli::add_run_command(app);
   uicc::cli::add_apdu_command(app);
+  uicc::cli::add_cap_command(app);
 
   try {
     app.parse(argc, argv);
