@@ -202,10 +202,13 @@ class CapBuilder {
     return static_cast<std::uint16_t>(cap_.constant_pool.entries.size() - 1);
   }
 
+  // The static field image: references, then `default_bytes` of zero primitives, then the
+  // primitives with initial values (JCVM 3.0.5 §6.11).
   void set_static_fields(std::uint16_t image_size, std::uint16_t reference_count,
-                         Bytes non_default = {}) {
+                         std::uint16_t default_bytes, Bytes non_default = {}) {
     cap_.static_fields.image_size = image_size;
     cap_.static_fields.reference_count = reference_count;
+    cap_.static_fields.default_value_count = default_bytes;
     cap_.static_fields.non_default_values = std::move(non_default);
   }
   void add_array_init(std::uint8_t type, Bytes values) {
