@@ -25,7 +25,8 @@ class Objects : public VmTest {
     f_byte_ = builder_.cp_instance_field(0, 2);
     f_int_ = builder_.cp_instance_field(1, 0);
     const auto f_short = static_cast<std::uint8_t>(f_short_);
-    m_a_get_ = builder_.add_method({1, 1, 0, Code().op(O::kGetfieldSThis, f_short).op(O::kSreturn).take()});
+    m_a_get_ = builder_.add_method(
+        {1, 1, 0, Code().op(O::kGetfieldSThis, f_short).op(O::kSreturn).take()});
     m_b_get_ = builder_.add_method({2, 1, 0,
                                     Code()
                                         .op(O::kAload0)
@@ -99,16 +100,41 @@ class Objects : public VmTest {
 TEST_F(Objects, FieldsOfEveryForm) {
   Code code;
   construct(code, cp_b_).op(O::kAstore0);
-  code.op(O::kAload0).op(O::kSspush).s2(-300).op(O::kPutfieldS, static_cast<std::uint8_t>(f_short_));
+  code.op(O::kAload0)
+      .op(O::kSspush)
+      .s2(-300)
+      .op(O::kPutfieldS, static_cast<std::uint8_t>(f_short_));
   code.op(O::kAload0).op(O::kSspush).s2(0x1FF).op(O::kPutfieldBW).u2(f_byte_);
-  code.op(O::kAload0).op(O::kIipush).s4(100000).op(O::kPutfieldI, static_cast<std::uint8_t>(f_int_));
+  code.op(O::kAload0)
+      .op(O::kIipush)
+      .s4(100000)
+      .op(O::kPutfieldI, static_cast<std::uint8_t>(f_int_));
   code.op(O::kAload0).op(O::kAload0).op(O::kPutfieldA, static_cast<std::uint8_t>(f_ref_));
   // short + byte + (int / 1000) + (ref == this ? 1000 : 0)
-  code.op(O::kAload0).op(O::kGetfieldSW).u2(f_short_)
-      .op(O::kAload0).op(O::kGetfieldB, static_cast<std::uint8_t>(f_byte_)).op(O::kSadd)
-      .op(O::kAload0).op(O::kGetfieldIW).u2(f_int_).op(O::kSipush).s2(1000).op(O::kIdiv).op(O::kI2s).op(O::kSadd)
-      .op(O::kAload0).op(O::kGetfieldA, static_cast<std::uint8_t>(f_ref_)).op(O::kAload0)
-      .branch(O::kIfAcmpne, "end").op(O::kSipush).s2(1000).op(O::kI2s).op(O::kSadd).label("end").op(O::kSreturn);
+  code.op(O::kAload0)
+      .op(O::kGetfieldSW)
+      .u2(f_short_)
+      .op(O::kAload0)
+      .op(O::kGetfieldB, static_cast<std::uint8_t>(f_byte_))
+      .op(O::kSadd)
+      .op(O::kAload0)
+      .op(O::kGetfieldIW)
+      .u2(f_int_)
+      .op(O::kSipush)
+      .s2(1000)
+      .op(O::kIdiv)
+      .op(O::kI2s)
+      .op(O::kSadd)
+      .op(O::kAload0)
+      .op(O::kGetfieldA, static_cast<std::uint8_t>(f_ref_))
+      .op(O::kAload0)
+      .branch(O::kIfAcmpne, "end")
+      .op(O::kSipush)
+      .s2(1000)
+      .op(O::kI2s)
+      .op(O::kSadd)
+      .label("end")
+      .op(O::kSreturn);
   builder_.set_int(true);
   int method = add_static(builder_, {6, 0, 1, code.take()});
   detail::Package* package = load_package();
@@ -123,7 +149,10 @@ TEST_F(Objects, VirtualCallsDispatchOnTheObjectsClass) {
   int on_b = add_static(builder_, {3, 0, 1, code.take()});
   Code on_a_code;
   construct(on_a_code, cp_a_).op(O::kAstore0);
-  on_a_code.op(O::kAload0).op(O::kBspush).s1(21).op(O::kPutfieldS, static_cast<std::uint8_t>(f_short_));
+  on_a_code.op(O::kAload0)
+      .op(O::kBspush)
+      .s1(21)
+      .op(O::kPutfieldS, static_cast<std::uint8_t>(f_short_));
   on_a_code.op(O::kAload0).op2(O::kInvokevirtual, v_get_).op(O::kSreturn);
   int on_a = add_static(builder_, {3, 0, 1, on_a_code.take()});
   detail::Package* package = load_package();
@@ -141,15 +170,35 @@ TEST_F(Objects, InterfaceAndSuperCalls) {
 
 TEST_F(Objects, CastsAndInstanceof) {
   Code instance_of;  // (new B() instanceof A) * 10 + (new A() instanceof B)
-  construct(instance_of, cp_b_).op(O::kInstanceof).u1(0).u2(cp_a_).op(O::kBspush).s1(10).op(O::kSmul);
+  construct(instance_of, cp_b_)
+      .op(O::kInstanceof)
+      .u1(0)
+      .u2(cp_a_)
+      .op(O::kBspush)
+      .s1(10)
+      .op(O::kSmul);
   construct(instance_of, cp_a_).op(O::kInstanceof).u1(0).u2(cp_b_).op(O::kSadd).op(O::kSreturn);
   int checks = add_static(builder_, {4, 0, 0, instance_of.take()});
   Code bad_cast;
   construct(bad_cast, cp_a_).op(O::kCheckcast).u1(0).u2(cp_b_).op(O::kPop).op(O::kReturn);
   int cast = add_static(builder_, {3, 0, 0, bad_cast.take()});
   Code arrays;  // new byte[1] instanceof byte[] (1), short[] (0)
-  arrays.op(O::kSconst1).op(O::kNewarray).u1(11).op(O::kDup).op(O::kInstanceof).u1(11).u2(0)
-      .op(O::kSwapX).u1(0x11).op(O::kInstanceof).u1(12).u2(0).op(O::kSconst2).op(O::kSmul).op(O::kSadd).op(O::kSreturn);
+  arrays.op(O::kSconst1)
+      .op(O::kNewarray)
+      .u1(11)
+      .op(O::kDup)
+      .op(O::kInstanceof)
+      .u1(11)
+      .u2(0)
+      .op(O::kSwapX)
+      .u1(0x11)
+      .op(O::kInstanceof)
+      .u1(12)
+      .u2(0)
+      .op(O::kSconst2)
+      .op(O::kSmul)
+      .op(O::kSadd)
+      .op(O::kSreturn);
   int array_checks = add_static(builder_, {4, 0, 0, arrays.take()});
   detail::Package* package = load_package();
   EXPECT_EQ(short_of_slot(call(package, checks)), 10);
@@ -159,15 +208,30 @@ TEST_F(Objects, CastsAndInstanceof) {
 
 TEST_F(Objects, StaticFieldsStartWithTheirInitialValues) {
   Code code;  // array[2] + byte + short(after putstatic 7) + (ref == null)
-  code.op2(O::kGetstaticA, s_array_).op(O::kSconst2).op(O::kBaload)
-      .op2(O::kGetstaticB, s_byte_).op(O::kSadd)
-      .op(O::kBspush).s1(7).op2(O::kPutstaticS, s_short_).op2(O::kGetstaticS, s_short_).op(O::kSadd)
-      .op2(O::kGetstaticA, s_ref_).branch(O::kIfnonnull, "end").op(O::kBspush).s1(100).op(O::kSadd)
-      .label("end").op(O::kSreturn);
+  code.op2(O::kGetstaticA, s_array_)
+      .op(O::kSconst2)
+      .op(O::kBaload)
+      .op2(O::kGetstaticB, s_byte_)
+      .op(O::kSadd)
+      .op(O::kBspush)
+      .s1(7)
+      .op2(O::kPutstaticS, s_short_)
+      .op2(O::kGetstaticS, s_short_)
+      .op(O::kSadd)
+      .op2(O::kGetstaticA, s_ref_)
+      .branch(O::kIfnonnull, "end")
+      .op(O::kBspush)
+      .s1(100)
+      .op(O::kSadd)
+      .label("end")
+      .op(O::kSreturn);
   int method = add_static(builder_, {3, 0, 0, code.take()});
   Code store_ref;
-  store_ref.op2(O::kGetstaticA, s_array_).op2(O::kPutstaticA, s_ref_).op2(O::kGetstaticA, s_ref_)
-      .op(O::kArraylength).op(O::kSreturn);
+  store_ref.op2(O::kGetstaticA, s_array_)
+      .op2(O::kPutstaticA, s_ref_)
+      .op2(O::kGetstaticA, s_ref_)
+      .op(O::kArraylength)
+      .op(O::kSreturn);
   int ref_method = add_static(builder_, {2, 0, 0, store_ref.take()});
   detail::Package* package = load_package();
   EXPECT_EQ(short_of_slot(call(package, method)), 3 + 0x55 + 7 + 100);
@@ -176,8 +240,14 @@ TEST_F(Objects, StaticFieldsStartWithTheirInitialValues) {
 
 TEST_F(Objects, ExceptionCaughtInSameFrame) {
   Code code;  // try { null.length } catch (NullPointerException) { return 1 }
-  code.label("try").op(O::kAconstNull).op(O::kArraylength).op(O::kSreturn).label("catch").op(O::kPop)
-      .op(O::kSconst1).op(O::kSreturn);
+  code.label("try")
+      .op(O::kAconstNull)
+      .op(O::kArraylength)
+      .op(O::kSreturn)
+      .label("catch")
+      .op(O::kPop)
+      .op(O::kSconst1)
+      .op(O::kSreturn);
   Bytes body = code.take();
   int method = add_static(builder_, {1, 0, 0, body});
   builder_.add_handler({method, 0, 3, 3, npe_});
@@ -189,9 +259,15 @@ TEST_F(Objects, ExceptionCaughtInOuterFrame) {
   Code inner;  // 1 / arg
   inner.op(O::kSconst1).op(O::kSload0).op(O::kSdiv).op(O::kSreturn);
   int inner_method = add_static(builder_, {2, 1, 0, inner.take()});
-  const std::uint16_t cp_inner = static_cast<std::uint16_t>(builder_.cp_static_method(inner_method));
+  const std::uint16_t cp_inner =
+      static_cast<std::uint16_t>(builder_.cp_static_method(inner_method));
   Code outer;  // try { return inner(arg) } catch (ArithmeticException) { return -7 }
-  outer.op(O::kSload0).op2(O::kInvokestatic, cp_inner).op(O::kSreturn).op(O::kPop).op(O::kBspush).s1(-7)
+  outer.op(O::kSload0)
+      .op2(O::kInvokestatic, cp_inner)
+      .op(O::kSreturn)
+      .op(O::kPop)
+      .op(O::kBspush)
+      .s1(-7)
       .op(O::kSreturn);
   int outer_method = add_static(builder_, {1, 1, 0, outer.take()});
   builder_.add_handler({outer_method, 0, 4, 5, arithmetic_});
@@ -202,8 +278,16 @@ TEST_F(Objects, ExceptionCaughtInOuterFrame) {
 
 TEST_F(Objects, HandlerOrderAndCatchTypes) {
   Code code;  // throw new Exception(); an NPE handler does not match, a Throwable one does
-  construct(code, exception_).op(O::kAthrow).label("npe").op(O::kPop).op(O::kSconst1).op(O::kSreturn)
-      .label("any").op(O::kPop).op(O::kSconst2).op(O::kSreturn);
+  construct(code, exception_)
+      .op(O::kAthrow)
+      .label("npe")
+      .op(O::kPop)
+      .op(O::kSconst1)
+      .op(O::kSreturn)
+      .label("any")
+      .op(O::kPop)
+      .op(O::kSconst2)
+      .op(O::kSreturn);
   int method = add_static(builder_, {2, 0, 0, code.take()});
   builder_.add_handler({method, 0, 8, 8, npe_});
   builder_.add_handler({method, 0, 8, 11, throwable_});
