@@ -221,7 +221,7 @@ class BlockCipher final : public Cipher {
     if (!input.empty()) seen_input_ = true;
     if (spec_.mode == BlockMode::ctr) return run(input);
     // Whole blocks go through at once. Decryption with padding holds the last block back,
-    // because only doFinal() knows whether it carries the padding.
+    // because only doFinal() can tell whether it carries the padding.
     pending_.insert(pending_.end(), input.begin(), input.end());
     std::size_t ready = pending_.size() / block_ * block_;
     if (holds_last_block() && ready == pending_.size() && ready > 0) ready -= block_;
@@ -232,6 +232,21 @@ class BlockCipher final : public Cipher {
 
   ByteView do_final(ByteView input) override {
     require_init();
+    // A failed doFinal also ends the message, so the next one starts from the init state.
+    try {
+      return finish(input);
+    } catch (...) {
+      restart();
+      throw;
+    }
+  }
+
+  std::size_t max_output(std::size_t input_length) const override {
+    return pending_.size() + input_length + block_;
+  }
+
+ private:
+  ByteView finish(ByteView input) {
     if (!input.empty()) seen_input_ = true;
     if (spec_.mode == BlockMode::ctr) {
       ByteView result = run(input);
@@ -261,11 +276,6 @@ class BlockCipher final : public Cipher {
     return plain.first(*kept);
   }
 
-  std::size_t max_output(std::size_t input_length) const override {
-    return pending_.size() + input_length + block_;
-  }
-
- private:
   bool holds_last_block() const {
     return mode_ == jcipher::MODE_DECRYPT && spec_.padding != BlockPadding::none;
   }

@@ -42,7 +42,7 @@ class Cipher {
   // Returns the last output and resets to the state after init(). Throws ILLEGAL_USE for
   // unaligned input without padding, no input at all without padding, or bad padding.
   virtual ByteView do_final(ByteView input) = 0;
-  // The most bytes update() or do_final() can return for `input_length` more input bytes.
+  // The maximum number of bytes update() or do_final() returns for `input_length` more input bytes.
   virtual std::size_t max_output(std::size_t input_length) const = 0;
 
  protected:
@@ -68,7 +68,7 @@ enum class BlockPadding { none, iso9797_m1, iso9797_m2, pkcs5 };
 // empty message to one block of zeros, because the result must be a positive multiple.
 void pad_block(Bytes& data, std::size_t block, BlockPadding padding);
 // Returns the length of `data` without its padding, or nullopt if the padding is malformed.
-// Method 1 padding cannot be told from data, so it is left in place.
+// Method 1 padding cannot be distinguished from data, so it is left in place.
 std::optional<std::size_t> unpad_block(ByteView data, std::size_t block, BlockPadding padding);
 
 // A DES key of 8, 16 or 24 bytes as the 24-byte three-key 3DES-EDE key that computes the same
