@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.parse_complete_callback([&] { uicc::log::configure(spdlog::level::from_str(level), false); });
 
-  uicc::cli::add_run_command(app);
-  uicc::cli::add_apdu_command(app);
+  uicc::cli::add_run_command(app, level);
+  uicc::cli::add_apdu_command(app, level);
 
   try {
     app.parse(argc, argv);
