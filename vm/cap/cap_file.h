@@ -272,7 +272,7 @@ struct TypeDescriptor {
   friend bool operator==(const TypeDescriptor&, const TypeDescriptor&) = default;
 };
 
-// A type descriptor with its offset in the pool that holds it: the Class component's
+// A type descriptor with its offset in the pool that contains it: the Class component's
 // signature pool, or the Descriptor component's type_descriptor_info.
 struct PooledType {
   std::uint16_t offset = 0;

@@ -33,6 +33,11 @@ CapFile read_cap_components(ByteView stream, const ReadLimits& limits = {});
 // Reads a file from disk; also throws FormatError when the file cannot be read.
 CapFile read_cap_file(const std::filesystem::path& path, const ReadLimits& limits = {});
 
+// True if the component's size item is a u4: the Static Resources component of format 2.3.
+constexpr bool has_u4_size(std::uint8_t tag, FormatVersion version) {
+  return tag == static_cast<std::uint8_t>(ComponentTag::kStaticResources) && version.at_least(2, 3);
+}
+
 // Decodes one component from its bytes (tag, size and info) into `cap`. The reading
 // functions above use it; it is public for tools that handle single components.
 void decode_component(CapFile& cap, ByteView component);
