@@ -22,15 +22,16 @@ ClassFile read_class(const std::string& relative_path) {
   return parse_class_file(read_bytes(path), path);
 }
 
-std::vector<ExportedPackage> minimal_imports() {
+std::vector<cap::ExportFile> minimal_imports() {
   // Java Card 3.0.5 java.lang export file: AID A0000000620001, version 1.0, class tokens as
   // listed there. Every class has the constructor <init>()V (static token 0) and inherits
   // equals (virtual token 0).
-  ExportedPackage lang;
-  lang.name = "java/lang";
-  lang.aid = {0xA0, 0x00, 0x00, 0x00, 0x62, 0x00, 0x01};
-  lang.major_version = 1;
-  lang.minor_version = 0;
+  cap::ExportFile lang;
+  lang.package.flags = cap::export_package_flags::kLibrary;
+  lang.package.name = "java/lang";
+  lang.package.aid = {0xA0, 0x00, 0x00, 0x00, 0x62, 0x00, 0x01};
+  lang.package.major = 1;
+  lang.package.minor = 0;
   const std::vector<std::pair<std::string, std::vector<std::string>>> classes = {
       {"Object", {}},
       {"Throwable", {"Object"}},
@@ -48,13 +49,13 @@ std::vector<ExportedPackage> minimal_imports() {
   };
   std::uint8_t token = 0;
   for (const auto& [name, supers] : classes) {
-    ExportedClass c;
+    cap::ExportClass c;
     c.name = "java/lang/" + name;
     c.token = token++;
-    c.access_flags = export_flags::kPublic;
+    c.access_flags = cap::export_class_flags::kPublic;
     for (const auto& s : supers) c.supers.push_back("java/lang/" + s);
-    c.methods.push_back({"<init>", "()V", export_flags::kPublic, 0});
-    c.methods.push_back({"equals", "(Ljava/lang/Object;)Z", export_flags::kPublic, 0});
+    c.methods.push_back({0, cap::export_member_flags::kPublic, "<init>", "()V"});
+    c.methods.push_back({0, cap::export_member_flags::kPublic, "equals", "(Ljava/lang/Object;)Z"});
     lang.classes.push_back(std::move(c));
   }
   return {lang};

@@ -17,7 +17,7 @@ Bytes read_bytes(const std::string& path);
 
 // java.lang with its classes and tokens of the Java Card 3.0.5 export file (Object,
 // Throwable, Exception and the runtime exceptions), for tests that need no other package.
-std::vector<ExportedPackage> minimal_imports();
+std::vector<cap::ExportFile> minimal_imports();
 
 // One string per instruction: the mnemonic and its operands in decimal, branch offsets
 // relative as encoded ("sload_0", "sinc 3 1", "goto -13"). Switches list their keys.

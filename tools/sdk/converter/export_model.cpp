@@ -1,38 +1,36 @@
-// Lookups in export file contents.
+// Queries on export file contents.
 #include "tools/sdk/converter/export_model.h"
 
 #include <algorithm>
 
 namespace uicc::sdk {
 
-const ExportedMethod* ExportedClass::find_method(std::string_view method_name,
-                                                 std::string_view descriptor) const {
-  for (const auto& m : methods) {
-    if (m.name == method_name && m.descriptor == descriptor) return &m;
-  }
-  return nullptr;
+bool is_static(const cap::ExportMethod& method) {
+  return (method.access_flags & cap::export_member_flags::kStatic) != 0;
 }
 
-const ExportedField* ExportedClass::find_field(std::string_view field_name) const {
-  for (const auto& f : fields) {
-    if (f.name == field_name) return &f;
-  }
-  return nullptr;
+bool is_static(const cap::ExportField& field) {
+  return (field.access_flags & cap::export_member_flags::kStatic) != 0;
 }
 
-int ExportedClass::public_virtual_method_count() const {
+bool is_virtual(const cap::ExportMethod& method) {
+  return !is_static(method) && method.name != "<init>";
+}
+
+bool is_shareable(const cap::ExportClass& cls) {
+  return (cls.access_flags & cap::export_class_flags::kShareable) != 0;
+}
+
+bool is_library(const cap::ExportFile& file) {
+  return (file.package.flags & cap::export_package_flags::kLibrary) != 0;
+}
+
+int public_virtual_method_count(const cap::ExportClass& cls) {
   int count = 0;
-  for (const auto& m : methods) {
-    if (m.is_virtual()) count = std::max(count, m.token + 1);
+  for (const auto& m : cls.methods) {
+    if (is_virtual(m)) count = std::max(count, m.token + 1);
   }
   return count;
-}
-
-const ExportedClass* ExportedPackage::find_class(std::string_view internal_name) const {
-  for (const auto& c : classes) {
-    if (c.name == internal_name) return &c;
-  }
-  return nullptr;
 }
 
 }  // namespace uicc::sdk

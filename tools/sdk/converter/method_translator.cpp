@@ -1414,9 +1414,9 @@ std::optional<CpKey> Translator::field_key(int i, bool is_static) {
           is_static ? cap::ConstantTag::kStaticFieldref : cap::ConstantTag::kInstanceFieldref;
       return CpKey{tag, location.local->name, ref.name, ref.descriptor};
     }
-    const ExportedField* field = location.exported->find_field(ref.name);
+    const cap::ExportField* field = location.exported->find_field(ref.name);
     if (field == nullptr) continue;
-    if (field->is_static() != is_static || field->token == kConstantFieldToken) {
+    if (sdk::is_static(*field) != is_static || field->token == cap::kConstantFieldToken) {
       error(i, fmt::format("field {}.{} cannot be accessed: the export file lists it as a "
                            "constant",
                            dotted_name(location.exported->name), ref.name));
@@ -1445,8 +1445,8 @@ std::optional<CpKey> Translator::method_key(int i, std::uint8_t& interface_token
       const PackageMethod* m = location.local->find_method(ref.name, ref.descriptor);
       return m != nullptr && m->info->is_static() == want_static;
     }
-    const ExportedMethod* m = location.exported->find_method(ref.name, ref.descriptor);
-    return m != nullptr && m->is_static() == want_static;
+    const cap::ExportMethod* m = location.exported->find_method(ref.name, ref.descriptor);
+    return m != nullptr && is_static(*m) == want_static;
   };
   auto name_of = [](const ClassLocation& location) {
     return location.local != nullptr ? location.local->name : location.exported->name;
@@ -1503,8 +1503,8 @@ std::optional<CpKey> Translator::method_key(int i, std::uint8_t& interface_token
           }
         }
       } else {
-        const ExportedMethod* m = owner.exported->find_method(ref.name, ref.descriptor);
-        found = m != nullptr && m->is_virtual();
+        const cap::ExportMethod* m = owner.exported->find_method(ref.name, ref.descriptor);
+        found = m != nullptr && is_virtual(*m);
       }
       if (found)
         return CpKey{cap::ConstantTag::kVirtualMethodref, ref.owner, ref.name, ref.descriptor};
@@ -1520,7 +1520,8 @@ std::optional<CpKey> Translator::method_key(int i, std::uint8_t& interface_token
             return CpKey{cap::ConstantTag::kClassref, ref.owner, "", ""};
           }
         }
-      } else if (const ExportedMethod* m = owner.exported->find_method(ref.name, ref.descriptor)) {
+      } else if (const cap::ExportMethod* m =
+                     owner.exported->find_method(ref.name, ref.descriptor)) {
         interface_token = m->token;
         return CpKey{cap::ConstantTag::kClassref, ref.owner, "", ""};
       }

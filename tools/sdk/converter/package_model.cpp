@@ -107,7 +107,7 @@ Diagnostic make_diagnostic(const PackageClass& cls, const PackageMethod* method,
 }
 
 PackageModel::PackageModel(const std::vector<ClassFile>& classes,
-                           const std::vector<ExportedPackage>& imports, Diagnostics& diagnostics)
+                           const std::vector<cap::ExportFile>& imports, Diagnostics& diagnostics)
     : imports_(imports) {
   if (classes.empty()) throw ConversionError("no class files to convert");
   package_name_ = package_of(classes.front().this_class);
@@ -117,12 +117,12 @@ PackageModel::PackageModel(const std::vector<ClassFile>& classes,
   if (!diagnostics.empty()) return;
   check_hierarchy(diagnostics);
   if (!diagnostics.empty()) return;
-  assign_class_tokens();
   for (auto& cls : classes_) {
     collect_interfaces(*cls);
     assign_field_tokens(*cls);
     assign_static_tokens(*cls);
   }
+  assign_class_tokens();
   // Classes are ordered supers first, so each table builds on its parents' tables.
   for (auto& cls : classes_) {
     if (cls->is_interface) {
@@ -162,8 +162,8 @@ void PackageModel::add_class(const ClassFile& file, Diagnostics& diagnostics) {
     }
     f.type = *type;
     f.is_static = (field.access_flags & access::kStatic) != 0;
-    f.is_constant = f.is_static && (field.access_flags & access::kFinal) != 0 &&
-                    field.constant_value != 0 && !f.type.is_reference();
+    f.is_constant =
+        f.is_static && (field.access_flags & access::kFinal) != 0 && field.constant_value != 0;
     cls->fields.push_back(std::move(f));
   }
   for (const auto& method : file.methods) {
@@ -196,7 +196,7 @@ ClassLocation PackageModel::find_class(std::string_view internal_name) const {
     return location;
   }
   for (const auto& package : imports_) {
-    if (package.name != package_of(internal_name)) continue;
+    if (package.package.name != package_of(internal_name)) continue;
     location.package = &package;
     location.exported = package.find_class(internal_name);
     return location;
@@ -310,10 +310,19 @@ void PackageModel::check_hierarchy(Diagnostics& diagnostics) {
 }
 
 void PackageModel::assign_class_tokens() {
+  // Shareable interfaces first: the Export component of an applet package lists only them,
+  // indexed by class token (JCVM 3.0.5 §6.12), so their tokens must be 0..n-1.
   int next = 0;
-  for (auto& cls : classes_) {
-    if (cls->is_public && next < kMaxClassTokens) cls->token = static_cast<std::uint8_t>(next++);
-  }
+  auto assign = [&](auto&& wanted) {
+    for (auto& cls : classes_) {
+      if (cls->is_public && cls->token == kNoToken && wanted(*cls) && next < kMaxClassTokens) {
+        cls->token = static_cast<std::uint8_t>(next++);
+      }
+    }
+  };
+  assign([](const PackageClass& c) { return c.is_interface && c.is_shareable; });
+  assign([](const PackageClass& c) { return c.is_interface; });
+  assign([](const PackageClass&) { return true; });
 }
 
 void PackageModel::collect_interfaces(PackageClass& cls) {
@@ -394,6 +403,7 @@ void PackageModel::build_interface_methods(PackageClass& cls, Diagnostics& diagn
     slot.owner = method != nullptr ? &cls : nullptr;
     slot.method = method;
     slot.is_abstract = true;
+    slot.access_flags = access::kPublic | access::kAbstract;
     cls.interface_methods.push_back(std::move(slot));
   };
   for (const auto& super : cls.all_interfaces) {
@@ -402,7 +412,7 @@ void PackageModel::build_interface_methods(PackageClass& cls, Diagnostics& diagn
       for (const auto& slot : location.local->interface_methods)
         add(slot.name, slot.descriptor, nullptr);
     } else if (location.exported != nullptr) {
-      std::vector<const ExportedMethod*> methods;
+      std::vector<const cap::ExportMethod*> methods;
       for (const auto& m : location.exported->methods) methods.push_back(&m);
       std::sort(methods.begin(), methods.end(),
                 [](const auto* a, const auto* b) { return a->token < b->token; });
@@ -443,13 +453,14 @@ void PackageModel::build_vtables(PackageClass& cls, Diagnostics& diagnostics) {
     cls.package_vtable = super.local->package_vtable;
   } else if (super.exported != nullptr) {
     cls.public_vtable.resize(
-        static_cast<std::size_t>(super.exported->public_virtual_method_count()));
+        static_cast<std::size_t>(public_virtual_method_count(*super.exported)));
     for (const auto& m : super.exported->methods) {
-      if (!m.is_virtual()) continue;
+      if (!is_virtual(m)) continue;
       VirtualSlot& slot = cls.public_vtable[m.token];
       slot.name = m.name;
       slot.descriptor = m.descriptor;
-      slot.is_abstract = (m.access_flags & export_flags::kAbstract) != 0;
+      slot.is_abstract = (m.access_flags & cap::export_member_flags::kAbstract) != 0;
+      slot.access_flags = m.access_flags;
     }
   }
   auto find_slot = [](const std::vector<VirtualSlot>& table, const std::string& name,
@@ -467,6 +478,7 @@ void PackageModel::build_vtables(PackageClass& cls, Diagnostics& diagnostics) {
     own.owner = &cls;
     own.method = &m;
     own.is_abstract = m.is_abstract();
+    own.access_flags = m.info->access_flags;
     int package_index = find_slot(cls.package_vtable, own.name, own.descriptor);
     if (m.is_exported()) {
       int index = find_slot(cls.public_vtable, own.name, own.descriptor);

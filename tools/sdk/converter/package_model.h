@@ -35,11 +35,11 @@ struct PackageField {
   const FieldInfo* info = nullptr;
   FieldType type;
   bool is_static = false;
-  // A static final field of primitive type with a ConstantValue: javac inlines its uses, and
-  // the CAP file does not represent it (JCVM 3.0.5 §6.10, §6.13).
+  // A static final field with a ConstantValue (a primitive or String compile-time
+  // constant): javac inlines its uses, and the CAP file does not represent it (JCVM 3.0.5
+  // §6.10, §6.13).
   bool is_constant = false;
   std::uint8_t token = kNoToken;
-  std::uint16_t static_offset = 0;  // offset in the static field image, set by its layout
 
   bool is_exported() const;  // public or protected
 };
@@ -66,6 +66,7 @@ struct VirtualSlot {
   const PackageClass* owner = nullptr;  // class of the implementation, null when it is imported
   const PackageMethod* method = nullptr;
   bool is_abstract = false;
+  std::uint16_t access_flags = access::kPublic;  // public or protected, final, abstract
 };
 
 class PackageClass {
@@ -98,8 +99,8 @@ class PackageClass {
 // Where a class lives: in the package being converted, or in an imported package.
 struct ClassLocation {
   const PackageClass* local = nullptr;
-  const ExportedPackage* package = nullptr;  // set for imported classes
-  const ExportedClass* exported = nullptr;
+  const cap::ExportFile* package = nullptr;  // set for imported classes
+  const cap::ExportClass* exported = nullptr;
 
   bool found() const { return local != nullptr || exported != nullptr; }
   bool is_interface() const;
@@ -110,14 +111,14 @@ class PackageModel {
   // Builds the model and assigns tokens. Problems that make a class unusable (a superclass
   // or interface that is in no imported package, a class of another package, too many
   // methods for the 8-bit tokens) are added to `diagnostics`.
-  PackageModel(const std::vector<ClassFile>& classes, const std::vector<ExportedPackage>& imports,
+  PackageModel(const std::vector<ClassFile>& classes, const std::vector<cap::ExportFile>& imports,
                Diagnostics& diagnostics);
 
   const std::string& package_name() const { return package_name_; }
   // Classes in Class component order: interfaces first, then classes, each after its
   // superclass and superinterfaces.
   const std::vector<std::unique_ptr<PackageClass>>& classes() const { return classes_; }
-  const std::vector<ExportedPackage>& imports() const { return imports_; }
+  const std::vector<cap::ExportFile>& imports() const { return imports_; }
 
   ClassLocation find_class(std::string_view internal_name) const;
   PackageClass* find_local(std::string_view internal_name) const;
@@ -140,7 +141,7 @@ class PackageModel {
   void collect_interfaces(PackageClass& cls);
 
   std::string package_name_;
-  std::vector<ExportedPackage> imports_;
+  std::vector<cap::ExportFile> imports_;
   std::vector<std::unique_ptr<PackageClass>> classes_;
 };
 
