@@ -92,15 +92,14 @@ CapFile decode_stream(ByteView stream) {
   while (!in.at_end()) {
     const std::size_t start = in.offset();
     const std::uint8_t tag = in.u1("component tag");
-    const bool wide = has_u4_size(tag, cap.header.version);
-    const std::uint32_t size = wide ? in.u4("component size") : in.u2("component size");
-    in.bytes(size, fmt::format("{} component", component_name(tag)));
-    const ByteView component = stream.subspan(start, in.offset() - start);
-
     if (!last_position && tag != static_cast<std::uint8_t>(ComponentTag::kHeader)) {
       in.fail_at(start, fmt::format("first component has tag {} ({}), expected the Header", tag,
                                     component_name(tag)));
     }
+    const bool wide = has_u4_size(tag, cap.header.version);
+    const std::uint32_t size = wide ? in.u4("component size") : in.u2("component size");
+    in.bytes(size, fmt::format("{} component", component_name(tag)));
+    const ByteView component = stream.subspan(start, in.offset() - start);
     if (is_standard(tag, cap.header.version) || !last_position) {
       const std::size_t position = *install_position(tag);
       if (last_position && position <= *last_position) {
