@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "vm/runtime/native.h"
+#include "vm/store/store.h"
 
 namespace uicc::api {
 
@@ -14,6 +15,12 @@ void add_builtin_packages(vm::NativeRegistry& registry);
 
 // A registry holding the built-in packages, built on first use and shared read-only.
 const vm::NativeRegistry& builtin_registry();
+
+// Drops the RAM state that the crypto natives keep for the objects of this card's store (OpenSSL
+// contexts, partial messages). The runtime calls it at power-up and at card reset: the Java Card
+// 3.0.5 API then puts Cipher and Signature objects back in their state after init(), and
+// MessageDigest, RandomData and Checksum objects in their state upon construction.
+void reset_native_state(const store::Store& store);
 
 // How the card runs a method of a built-in class.
 enum class MethodSupport {

@@ -6,7 +6,12 @@
 
 namespace uicc::api::test {
 
-FakeVm::FakeVm() {
+FakeVm::FakeVm() : FakeVm(std::string()) {}
+
+FakeVm::FakeVm(const std::string& path)
+    : store_(path.empty() ? std::make_unique<store::Store>() : store::Store::open(path)) {
+  // Power-up, as the runtime does it.
+  reset_native_state(*store_);
   for (const vm::NativePackage& package : builtin_registry().packages()) {
     for (const vm::NativeClass& cls : package.classes) {
       class_index_[{package.aid.to_hex(), cls.token}] = static_cast<std::uint32_t>(classes_.size());
@@ -22,7 +27,7 @@ const FakeVm::ClassEntry& FakeVm::class_of(const vm::ClassName& name) const {
 }
 
 const FakeVm::ClassEntry& FakeVm::class_of_object(Ref object) const {
-  return classes_.at(store_.header(object).type);
+  return classes_.at(store_->header(object).type);
 }
 
 std::uint16_t FakeVm::total_words(const vm::ClassName& name) const {
@@ -92,9 +97,10 @@ void FakeVm::begin_command(ByteView command, std::uint8_t protocol) {
 }
 
 void FakeVm::reset_card() {
-  store_.for_each([&](store::Handle handle) {
-    if ((store_.header(handle).flags & vm::object_flag::kClearOnReset) != 0) {
-      store_.fill_non_atomic(handle, 0, store_.size(handle), 0);
+  reset_native_state(*store_);
+  store_->for_each([&](store::Handle handle) {
+    if ((store_->header(handle).flags & vm::object_flag::kClearOnReset) != 0) {
+      store_->fill_non_atomic(handle, 0, store_->size(handle), 0);
     }
   });
 }
@@ -110,7 +116,7 @@ void FakeVm::throw_object(Ref) {
 Ref FakeVm::new_object(const vm::ClassName& class_name_value) {
   auto it = class_index_.find({class_name_value.package.to_hex(), class_name_value.token});
   store::ObjectHeader header{vm::object_kind::kInstance, 0, 1, it->second};
-  return store_.allocate(header, 4u * total_words(class_name_value));
+  return store_->allocate(header, 4u * total_words(class_name_value));
 }
 
 Ref FakeVm::construct(const vm::ClassName& name, std::uint8_t init_token,
@@ -128,7 +134,7 @@ Ref FakeVm::construct(const vm::ClassName& name, std::uint8_t init_token,
 Ref FakeVm::new_array(vm::ArrayType type, std::uint16_t length,
                       const std::optional<vm::ClassName>&) {
   store::ObjectHeader header{vm::kind_of_array(type), 0, 1, 0};
-  return store_.allocate(header, length * vm::element_size(type));
+  return store_->allocate(header, length * vm::element_size(type));
 }
 
 Ref FakeVm::new_transient_array(vm::ArrayType type, std::uint16_t length,
@@ -138,7 +144,7 @@ Ref FakeVm::new_transient_array(vm::ArrayType type, std::uint16_t length,
                                 : vm::object_flag::kClearOnDeselect;
   store::ObjectHeader header{vm::kind_of_array(type),
                              static_cast<std::uint8_t>(store::kVolatile | flag), 1, 0};
-  return store_.allocate(header, length * vm::element_size(type));
+  return store_->allocate(header, length * vm::element_size(type));
 }
 
 Ref FakeVm::new_global_array(vm::ArrayType type, std::uint16_t length) {
@@ -147,11 +153,11 @@ Ref FakeVm::new_global_array(vm::ArrayType type, std::uint16_t length) {
       static_cast<std::uint8_t>(store::kVolatile | vm::object_flag::kClearOnReset |
                                 vm::object_flag::kGlobalArray),
       0, 0};
-  return store_.allocate(header, length * vm::element_size(type));
+  return store_->allocate(header, length * vm::element_size(type));
 }
 
 vm::TransientEvent FakeVm::transient_event(Ref object) {
-  const std::uint8_t flags = store_.header(object).flags;
+  const std::uint8_t flags = store_->header(object).flags;
   if ((flags & vm::object_flag::kClearOnReset) != 0) return vm::TransientEvent::clear_on_reset;
   if ((flags & vm::object_flag::kClearOnDeselect) != 0)
     return vm::TransientEvent::clear_on_deselect;
@@ -160,11 +166,11 @@ vm::TransientEvent FakeVm::transient_event(Ref object) {
 
 vm::ContextId FakeVm::owner(Ref object) {
   if (object == vm::kNullRef) throw_null_pointer(*this);
-  return store_.header(object).owner;
+  return store_->header(object).owner;
 }
 
 bool FakeVm::is_array(Ref object) {
-  return store_.header(object).kind != vm::object_kind::kInstance;
+  return store_->header(object).kind != vm::object_kind::kInstance;
 }
 
 bool FakeVm::instance_of(Ref object, const vm::ClassName& target) {
@@ -185,39 +191,39 @@ bool FakeVm::instance_of(Ref object, const vm::ClassName& target) {
 
 Slot FakeVm::get_field(Ref object, std::uint16_t word) {
   if (object == vm::kNullRef) throw_null_pointer(*this);
-  return get_u32(store_.view(object), 4u * word);
+  return get_u32(store_->view(object), 4u * word);
 }
 
 void FakeVm::set_field(Ref object, std::uint16_t word, Slot value) {
   if (object == vm::kNullRef) throw_null_pointer(*this);
   std::uint8_t bytes[4];
   put_u32(bytes, 0, value);
-  if ((store_.header(object).flags & store::kVolatile) != 0) {
-    store_.write_non_atomic(object, 4u * word, bytes);
+  if ((store_->header(object).flags & store::kVolatile) != 0) {
+    store_->write_non_atomic(object, 4u * word, bytes);
   } else {
-    store_.write(object, 4u * word, bytes);
+    store_->write(object, 4u * word, bytes);
   }
 }
 
 std::uint16_t FakeVm::array_length(Ref array) {
   if (array == vm::kNullRef) throw_null_pointer(*this);
-  return static_cast<std::uint16_t>(store_.size(array) / vm::element_size(array_type(array)));
+  return static_cast<std::uint16_t>(store_->size(array) / vm::element_size(array_type(array)));
 }
 
 vm::ArrayType FakeVm::array_type(Ref array) {
-  return static_cast<vm::ArrayType>(store_.header(array).kind - vm::object_kind::kBooleanArray +
+  return static_cast<vm::ArrayType>(store_->header(array).kind - vm::object_kind::kBooleanArray +
                                     10);
 }
 
 ByteView FakeVm::array_bytes(Ref array) {
   if (array == vm::kNullRef) throw_null_pointer(*this);
-  return store_.view(array);
+  return store_->view(array);
 }
 
 Slot FakeVm::load_element(Ref array, std::uint16_t index) {
   if (index >= array_length(array)) throw_index_out_of_bounds(*this);
   const std::uint32_t size = vm::element_size(array_type(array));
-  const ByteView bytes = store_.view(array).subspan(index * size, size);
+  const ByteView bytes = store_->view(array).subspan(index * size, size);
   if (size == 1) return vm::slot_of_short(static_cast<std::int8_t>(bytes[0]));
   if (size == 2) return vm::slot_of_short(static_cast<std::int16_t>(get_u16(bytes, 0)));
   return get_u32(bytes, 0);
@@ -235,48 +241,49 @@ void FakeVm::store_element(Ref array, std::uint16_t index, Slot value) {
 
 void FakeVm::write_bytes(Ref array, std::uint16_t offset, ByteView bytes, bool atomic) {
   if (array == vm::kNullRef) throw_null_pointer(*this);
-  if (atomic && (store_.header(array).flags & store::kVolatile) == 0) {
-    store_.write(array, offset, bytes);
+  if (atomic && (store_->header(array).flags & store::kVolatile) == 0) {
+    store_->write(array, offset, bytes);
   } else {
-    store_.write_non_atomic(array, offset, bytes);
+    store_->write_non_atomic(array, offset, bytes);
   }
 }
 
 void FakeVm::fill_bytes(Ref array, std::uint16_t offset, std::uint16_t length, std::uint8_t value) {
-  store_.fill_non_atomic(array, offset, length, value);
+  store_->fill_non_atomic(array, offset, length, value);
 }
 
 void FakeVm::begin_transaction() {
-  if (store_.in_transaction()) throw_exception(*this, "javacard.framework.TransactionException", 1);
-  store_.begin_transaction();
+  if (store_->in_transaction())
+    throw_exception(*this, "javacard.framework.TransactionException", 1);
+  store_->begin_transaction();
 }
 
 void FakeVm::commit_transaction() {
-  if (!store_.in_transaction())
+  if (!store_->in_transaction())
     throw_exception(*this, "javacard.framework.TransactionException", 2);
-  store_.commit_transaction();
+  store_->commit_transaction();
 }
 
 void FakeVm::abort_transaction() {
-  if (!store_.in_transaction())
+  if (!store_->in_transaction())
     throw_exception(*this, "javacard.framework.TransactionException", 2);
-  store_.abort_transaction();
+  store_->abort_transaction();
 }
 
 std::int16_t FakeVm::max_commit_capacity() {
-  return static_cast<std::int16_t>(std::min<std::size_t>(store_.limits().commit_capacity, 32767));
+  return static_cast<std::int16_t>(std::min<std::size_t>(store_->limits().commit_capacity, 32767));
 }
 
 std::int16_t FakeVm::unused_commit_capacity() {
   return static_cast<std::int16_t>(
-      std::min<std::size_t>(store_.limits().commit_capacity - store_.transaction_bytes(), 32767));
+      std::min<std::size_t>(store_->limits().commit_capacity - store_->transaction_bytes(), 32767));
 }
 
 std::int16_t FakeVm::available_memory(vm::MemoryType type) {
-  const store::Usage usage = store_.usage();
+  const store::Usage usage = store_->usage();
   const std::size_t free = type == vm::MemoryType::persistent
-                               ? store_.limits().persistent_bytes - usage.persistent_bytes
-                               : store_.limits().volatile_bytes - usage.volatile_bytes;
+                               ? store_->limits().persistent_bytes - usage.persistent_bytes
+                               : store_->limits().volatile_bytes - usage.volatile_bytes;
   return static_cast<std::int16_t>(std::min<std::size_t>(free, 32767));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,7 +29,10 @@ struct JavaThrow : std::runtime_error {
 
 class FakeVm : public vm::Vm {
  public:
+  // A card with no image file, or one whose store lives in the image at `path` (to simulate a
+  // power cycle: destroy the FakeVm and open the image again).
   FakeVm();
+  explicit FakeVm(const std::string& path);
 
   // Calls the native of `cls` (qualified name) with that signature: a static method or
   // constructor when `args` does not start with an object of the class, else the virtual
@@ -45,7 +49,7 @@ class FakeVm : public vm::Vm {
   // Simulates a card reset: CLEAR_ON_RESET arrays go back to zero.
   void reset_card();
 
-  store::Store& store() override { return store_; }
+  store::Store& store() override { return *store_; }
   vm::PlatformHooks& platform() override { return platform_; }
 
   [[noreturn]] void throw_java(const vm::ClassName& exception_class, std::int16_t reason) override;
@@ -75,7 +79,7 @@ class FakeVm : public vm::Vm {
   void begin_transaction() override;
   void commit_transaction() override;
   void abort_transaction() override;
-  std::uint8_t transaction_depth() override { return store_.in_transaction() ? 1 : 0; }
+  std::uint8_t transaction_depth() override { return store_->in_transaction() ? 1 : 0; }
   std::int16_t max_commit_capacity() override;
   std::int16_t unused_commit_capacity() override;
   std::int16_t available_memory(vm::MemoryType type) override;
@@ -111,7 +115,7 @@ class FakeVm : public vm::Vm {
   std::uint16_t total_words(const vm::ClassName& name) const;
   const vm::NativeMethod* find_virtual(const vm::ClassName& name, std::string_view signature) const;
 
-  store::Store store_;
+  std::unique_ptr<store::Store> store_;
   vm::PlatformHooks platform_;
   std::vector<ClassEntry> classes_;  // store object type = index here
   std::map<std::pair<std::string, std::uint8_t>, std::uint32_t> class_index_;
