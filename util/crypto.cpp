@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
@@ -197,6 +198,38 @@ Bytes aes_cbc_encrypt(const SecretBytes& key, ByteView iv, ByteView data) {
 }
 Bytes aes_cbc_decrypt(const SecretBytes& key, ByteView iv, ByteView data) {
   return aes(key, iv, data, true, false);
+}
+
+struct AesBlockEncryptor::Context {
+  CipherContextPtr cipher;
+};
+
+AesBlockEncryptor::AesBlockEncryptor(const SecretBytes& key)
+    : context_(std::make_unique<Context>()) {
+  const EVP_CIPHER* cipher = aes_cipher(key.size(), false);
+  context_->cipher.reset(EVP_CIPHER_CTX_new());
+  if (!context_->cipher) fail_openssl("allocating a cipher context");
+  if (EVP_EncryptInit_ex2(context_->cipher.get(), cipher, key.data(), nullptr, nullptr) != 1) {
+    fail_openssl("initialising AES");
+  }
+  EVP_CIPHER_CTX_set_padding(context_->cipher.get(), 0);
+}
+
+AesBlockEncryptor::~AesBlockEncryptor() = default;
+AesBlockEncryptor::AesBlockEncryptor(AesBlockEncryptor&&) noexcept = default;
+AesBlockEncryptor& AesBlockEncryptor::operator=(AesBlockEncryptor&&) noexcept = default;
+
+void AesBlockEncryptor::encrypt(const std::uint8_t* in, std::uint8_t* out) const {
+  // ECB keeps no state between blocks, so one initialised context serves every call.
+  std::uint8_t block[kAesBlockSize];
+  int written = 0;
+  if (EVP_EncryptUpdate(context_->cipher.get(), block, &written, in,
+                        static_cast<int>(kAesBlockSize)) != 1 ||
+      written != static_cast<int>(kAesBlockSize)) {
+    fail_openssl("encrypting an AES block");
+  }
+  std::copy(block, block + kAesBlockSize, out);
+  OPENSSL_cleanse(block, sizeof block);
 }
 
 Bytes des_ecb_encrypt(const SecretBytes& key, ByteView data) {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -33,6 +34,25 @@ Bytes aes_ecb_encrypt(const SecretBytes& key, ByteView data);
 Bytes aes_ecb_decrypt(const SecretBytes& key, ByteView data);
 Bytes aes_cbc_encrypt(const SecretBytes& key, ByteView iv, ByteView data);
 Bytes aes_cbc_decrypt(const SecretBytes& key, ByteView iv, ByteView data);
+
+// AES-ECB encryption of many single blocks under one key, for algorithms built on the raw
+// block cipher (Milenage). The key schedule is computed once, at construction.
+class AesBlockEncryptor {
+ public:
+  explicit AesBlockEncryptor(const SecretBytes& key);
+  ~AesBlockEncryptor();
+  AesBlockEncryptor(const AesBlockEncryptor&) = delete;
+  AesBlockEncryptor& operator=(const AesBlockEncryptor&) = delete;
+  AesBlockEncryptor(AesBlockEncryptor&&) noexcept;
+  AesBlockEncryptor& operator=(AesBlockEncryptor&&) noexcept;
+
+  // Encrypts one 16-byte block; `in` and `out` may be the same buffer.
+  void encrypt(const std::uint8_t* in, std::uint8_t* out) const;
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
 
 // DES with an 8-byte key, two-key 3DES (K1 K2 K1) with a 16-byte key, three-key 3DES with a
 // 24-byte key (NIST SP 800-67). Parity bits are ignored, as cards ignore them. Data must be a
