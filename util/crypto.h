@@ -1,6 +1,6 @@
-// Symmetric crypto primitives on OpenSSL 3 for the card and the host tools: AES and DES/3DES
-// in ECB and CBC, ISO/IEC 9797-1 padding and MAC algorithms 1 and 3, AES-CMAC (NIST SP
-// 800-38B), SHA-1 and SHA-2 digests, and random bytes.
+// Crypto primitives on OpenSSL 3 for the card and the host tools: AES and DES/3DES in ECB
+// and CBC, ISO/IEC 9797-1 padding and MAC algorithms 1 and 3, AES-CMAC (NIST SP 800-38B),
+// SHA-1 and SHA-2 digests, random bytes, and RSA and ECDSA signatures.
 //
 // Every function is self-contained: no state is kept between calls, no padding is added
 // unless a Padding argument requests it, and an input of the wrong size is rejected with
@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "util/bytes.h"
 #include "util/secret.h"
@@ -102,5 +103,80 @@ Bytes random_bytes(std::size_t count);
 
 // Returns a ^ b. Throws std::invalid_argument if the sizes differ.
 Bytes xor_bytes(ByteView a, ByteView b);
+
+// ---------------------------------------------------------------------------------------------
+// Asymmetric signatures with keys given as their raw components, as GlobalPlatform key data
+// carries them: RSASSA-PKCS1-v1_5 and RSASSA-PSS (GlobalPlatform Card Specification 2.3.1
+// §B.3), and ECDSA with signatures in the plain r || s format of BSI TR-03111 (GPCS §B.4.3).
+
+struct RsaPublicKey {
+  Bytes modulus;   // big-endian, no leading zero byte needed
+  Bytes exponent;  // big-endian, e.g. 01 00 01
+};
+
+struct RsaPrivateKey {
+  Bytes modulus;
+  Bytes public_exponent;
+  SecretBytes private_exponent;
+};
+
+// The curves of GPCS 2.3.1 Table B-2 that OpenSSL provides, with their key parameter
+// references.
+enum class Curve : std::uint8_t {
+  p256 = 0x00,
+  p384 = 0x01,
+  p521 = 0x02,
+  brainpool_p256r1 = 0x03,
+  brainpool_p384r1 = 0x05,
+  brainpool_p512r1 = 0x07,
+};
+
+// The curve with GlobalPlatform key parameter reference `reference`, or nullopt if the
+// reference names a curve this implementation lacks.
+std::optional<Curve> curve_from_reference(std::uint8_t reference);
+// The byte length of the curve's order, which is also the length of r and of s.
+std::size_t curve_size(Curve curve);
+
+struct EcPublicKey {
+  Curve curve = Curve::p256;
+  Bytes point;  // uncompressed: 04 || X || Y
+};
+
+struct EcPrivateKey {
+  Curve curve = Curve::p256;
+  SecretBytes scalar;  // big-endian, curve_size bytes
+};
+
+enum class Hash : std::uint8_t { sha1, sha256, sha384, sha512 };
+
+// GPCS 2.3.1 Table B-3: SHA-256 for 256-383 bit curves, SHA-384 up to 511, SHA-512 above.
+Hash ecdsa_hash(Curve curve);
+
+// Verification returns false for a wrong signature, a signature of the wrong length, or a
+// key OpenSSL rejects (for example a point that is not on the curve).
+bool rsa_pkcs1_verify(const RsaPublicKey& key, Hash hash, ByteView message, ByteView signature);
+bool rsa_pss_verify(const RsaPublicKey& key, Hash hash, ByteView message, ByteView signature);
+bool ecdsa_verify(const EcPublicKey& key, Hash hash, ByteView message, ByteView signature);
+
+// Signing throws CryptoError if OpenSSL rejects the key.
+Bytes rsa_pkcs1_sign(const RsaPrivateKey& key, Hash hash, ByteView message);
+// PSS with MGF1 over the same hash and a salt as long as the hash (GPCS §B.3.2.1).
+Bytes rsa_pss_sign(const RsaPrivateKey& key, Hash hash, ByteView message);
+// Returns r || s, each curve_size bytes.
+Bytes ecdsa_sign(const EcPrivateKey& key, Hash hash, ByteView message);
+
+// Key generation, for host tools and tests.
+RsaPrivateKey generate_rsa_key(unsigned bits);
+RsaPublicKey public_key(const RsaPrivateKey& key);
+EcPrivateKey generate_ec_key(Curve curve);
+EcPublicKey public_key(const EcPrivateKey& key);
+
+// Reads a private key from PEM text (PKCS#8 or traditional), as the openssl command line
+// writes it. Throws CryptoError naming what OpenSSL could not parse.
+struct PrivateKey {
+  std::optional<RsaPrivateKey> rsa;
+  std::optional<EcPrivateKey> ec;
+};
+PrivateKey read_private_key_pem(std::string_view pem);
 
 }  // namespace uicc::crypto
