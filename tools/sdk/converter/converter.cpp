@@ -185,6 +185,7 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
     }
   }
   diagnostics.throw_if_any();
+  std::vector<InheritedDelegate> delegates = plan_inherited_delegates(model, pool);
   pool.assign_indexes();
 
   CapBuildInput input;
@@ -192,6 +193,7 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
   input.pool = &pool;
   input.methods = &methods;
   input.statics = &statics;
+  input.delegates = std::move(delegates);
   input.package_aid = options.package_aid;
   input.major = options.major;
   input.minor = options.minor;
