@@ -221,7 +221,7 @@ std::string format_instruction(const Instruction& instruction, const NameResolve
         text += fmt::format(" -> 0x{:04X}", static_cast<std::int64_t>(instruction.pc) + value);
         break;
       case OperandKind::kArrayType:
-        text += " " + array_type_name(value);
+        text += fmt::format(" {}", array_type_name(value));
         break;
       case OperandKind::kWordCounts:
         text += fmt::format(" m={} n={}", value >> 4, value & 0x0F);
