@@ -187,6 +187,30 @@ TEST(CapReader, LocatesMethodsWithoutDescriptor) {
   EXPECT_EQ(stripped.method_locations, full.method_locations);
 }
 
+// A private method that nothing calls, appended after process(): without a Descriptor the
+// reader must still find where process() ends and the unused method begins.
+TEST(CapReader, LocatesUnreferencedMethodWithoutDescriptor) {
+  CapFile cap = make_hello_cap();
+  const auto dead_offset = static_cast<std::uint16_t>(cap.methods.info_size());
+  append(cap.methods.method_area,
+         from_hex("11 10  03 78"));  // max_stack 1, nargs 1: sconst_0; sreturn
+  MethodDescriptor dead;
+  dead.access_flags = descriptor_flags::kPrivate;
+  dead.method_offset = dead_offset;
+  dead.type_offset = cap.descriptor->classes[0].methods[1].type_offset;
+  dead.bytecode_count = 2;
+  cap.descriptor->classes[0].methods.push_back(dead);
+  cap.debug.reset();
+  cap.directory.component_sizes[11] = 0;
+  update_directory(cap);
+  const CapFile with_descriptor = read_cap(write_cap_components(cap));
+  ASSERT_EQ(with_descriptor.method_locations.size(), 4u);
+  EXPECT_EQ(with_descriptor.method_locations[3].offset, dead_offset);
+
+  const CapFile without = read_cap(write_cap_components(cap, {.include_descriptor = false}));
+  EXPECT_EQ(without.method_locations, with_descriptor.method_locations);
+}
+
 TEST(CapReader, SkipsCustomAndUnknownComponents) {
   const CapFile cap = make_hello_cap();
   Bytes stream = write_cap_components(cap);
