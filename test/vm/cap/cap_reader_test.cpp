@@ -9,6 +9,7 @@
 
 #include "test/vm/cap/test_caps.h"
 #include "vm/cap/cap_writer.h"
+#include "vm/cap/export_file.h"
 
 namespace uicc::cap {
 namespace {
@@ -248,6 +249,31 @@ TEST(CapReader, ReadsFileFromDisk) {
   EXPECT_EQ(read_cap_file(path).header.package.aid, testing::kHelloPackageAid);
   std::filesystem::remove(path);
   EXPECT_THROW(read_cap_file(path), FormatError);
+}
+
+// A CAP file written by the SDK's converter from test/vm/cap/data/wallet/Wallet.java.
+TEST(CapReader, ReadsConverterOutput) {
+  const std::filesystem::path data = UICC_CAP_TEST_DATA;
+  const CapFile cap = read_cap_file(data / "wallet" / "wallet.cap");
+  EXPECT_EQ(cap.header.version, kFormat22);
+  EXPECT_EQ(to_hex(cap.header.package.aid), "F0000000030101");
+  EXPECT_EQ(cap.package_path, "com/example/wallet");
+  ASSERT_TRUE(cap.applets);
+  EXPECT_EQ(to_hex(cap.applets->applets[0].aid), "F000000003010101");
+  ASSERT_EQ(cap.imports.packages.size(), 2u);
+  EXPECT_EQ(cap.imports.packages[1].minor, 6);
+  EXPECT_EQ(cap.static_fields.array_init[0].values, (Bytes{1, 2, 3, 4}));
+  ASSERT_TRUE(cap.descriptor);
+  ASSERT_EQ(cap.method_locations.size(), 4u);
+
+  // A load file without the Descriptor: the unused private method is still found.
+  const CapFile stripped = read_cap(write_cap_components(cap, {.include_descriptor = false}));
+  EXPECT_EQ(stripped.method_locations, cap.method_locations);
+  EXPECT_EQ(read_cap(write_cap_jar(cap)), cap);
+
+  const ExportFile ex = read_export_file(data / "wallet" / "wallet.exp");
+  EXPECT_EQ(ex.package.name, "com/example/wallet");
+  EXPECT_EQ(ex.package.aid, cap.header.package.aid);
 }
 
 TEST(CapWriter, JarIsReproducible) {
