@@ -159,6 +159,46 @@ TEST(CapReader, ParsesLibraryExportsAndInterfaces) {
   EXPECT_EQ(cap.classes.classes[0].interfaces[0].index, (std::vector<std::uint8_t>{1}));
 }
 
+// Remote interfaces and classes (format 2.2): the interface name, the signature pool and the
+// remote_interface_info of a class survive an encode-decode round trip of the component.
+TEST(CapReader, ParsesRemoteClassComponent) {
+  CapFile cap;
+  cap.header.version = kFormat22;
+  TypeDescriptor returns_int;  // ()I: no parameters, then the int return nibble
+  returns_int.nibble_count = 1;
+  returns_int.packed = {0x50};
+  cap.classes.signature_pool = {{0, returns_int}};
+  InterfaceInfo remote_interface;
+  remote_interface.offset = 4;
+  remote_interface.flags = class_flags::kInterface | class_flags::kRemote;
+  remote_interface.superinterfaces = {ClassRef::external(2, 0)};  // java.rmi.Remote
+  remote_interface.name = "Purse";
+  ClassInfo remote_class;
+  remote_class.offset = 13;
+  remote_class.flags = class_flags::kRemote;
+  remote_class.super_class = ClassRef::external(0, 0);
+  remote_class.public_method_table_base = 1;
+  remote_class.public_virtual_method_table = {0x20};
+  remote_class.interfaces = {{ClassRef::internal(4), {1}}};
+  remote_class.remote_interfaces =
+      RemoteInterfaceInfo{{{0xBEEF, 0, 1}}, {0x01, 0x02}, "PurseImpl", {ClassRef::internal(4)}};
+  cap.classes.interfaces = {remote_interface};
+  cap.classes.classes = {remote_class};
+
+  const Bytes component = encode_component(cap, ComponentTag::kClass);
+  CapFile decoded;
+  decoded.header.version = kFormat22;
+  decode_component(decoded, component);
+  EXPECT_EQ(decoded.classes, cap.classes);
+  EXPECT_EQ(encode_component(decoded, ComponentTag::kClass), component);
+
+  // In format 2.1 the same flags carry no name and no remote_interface_info.
+  cap.header.version = kFormat21;
+  cap.classes.signature_pool.clear();
+  const Bytes old_format = encode_component(cap, ComponentTag::kClass);
+  EXPECT_LT(old_format.size(), component.size());
+}
+
 TEST(CapReader, ParsesFormat23TokenMapping) {
   const CapFile cap = read_cap(write_cap_jar(make_hello_cap(kFormat23)));
   EXPECT_EQ(cap.header.version, kFormat23);
