@@ -106,8 +106,10 @@ class Checker {
                        header.has_flag(header_flags::kExport) ? 1 : 0,
                        cap_.exports ? "present" : "absent"));
     }
-    if (header.version.at_least(2, 2) != header.package_name.has_value()) {
-      fail(ComponentTag::kHeader, "package_name present in a format before 2.2 or missing after");
+    // A missing package name in format 2.2 or later is written as an empty one, but format 2.1
+    // has no place for it.
+    if (!header.version.at_least(2, 2) && header.package_name.value_or("") != "") {
+      fail(ComponentTag::kHeader, "package name given for CAP format 2.1, which has none");
     }
     if (cap_.debug && !header.version.at_least(2, 2)) {
       fail(ComponentTag::kDebug, "present in a CAP file of format 2.1, which has none");
@@ -635,7 +637,7 @@ std::int32_t cp_operand(const Instruction& instruction) {
 
 // Decodes every method the Descriptor delimits and compares the constant-pool operands with
 // the Reference Location component; also rejects int instructions without ACC_INT.
-void check_bytecode(const CapFile& cap) {
+void check_bytecode(const CapFile& cap, const std::vector<MethodLocation>& locations) {
   const MethodComponent& methods = cap.methods;
   std::set<std::uint16_t> one_byte;
   std::set<std::uint16_t> two_byte;
@@ -645,7 +647,7 @@ void check_bytecode(const CapFile& cap) {
     }
   }
   const bool int_allowed = cap.header.has_flag(header_flags::kInt);
-  for (const MethodLocation& method : cap.method_locations) {
+  for (const MethodLocation& method : locations) {
     const ByteView code = methods.bytes_at(method.bytecode_offset, method.bytecode_count);
     std::size_t pc = 0;
     while (pc < code.size()) {
@@ -766,11 +768,7 @@ void split_methods(const MethodComponent& methods, std::size_t start, std::size_
 
 void check_structure(const CapFile& cap) {
   Checker(cap).run();
-  if (cap.descriptor) {
-    CapFile located = cap;
-    located.method_locations = locate_methods(cap);
-    check_bytecode(located);
-  }
+  if (cap.descriptor) check_bytecode(cap, locate_methods(cap));
 }
 
 std::vector<MethodLocation> locate_methods(const CapFile& cap) {

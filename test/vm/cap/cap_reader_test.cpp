@@ -346,6 +346,21 @@ TEST(CapWriter, RejectsValuesBeyondTheirFields) {
   EXPECT_THROW(encode_component(cap, ComponentTag::kClass), FormatError);
 }
 
+TEST(CheckStructure, PackageNameOnlyFromFormat22) {
+  CapFile cap = make_hello_cap(kFormat21);
+  cap.header.package_name = "com/example/hello";
+  try {
+    check_structure(cap);
+    FAIL() << "no error";
+  } catch (const FormatError& error) {
+    EXPECT_STREQ(error.what(),
+                 "Header component: package name given for CAP format 2.1, which has none");
+  }
+  cap = make_hello_cap(kFormat22);
+  cap.header.package_name.reset();
+  EXPECT_NO_THROW(check_structure(cap));
+}
+
 TEST(CapWriter, RequiresPackagePathForJar) {
   CapFile cap = make_hello_cap();
   cap.package_path.clear();
