@@ -303,10 +303,13 @@ bool Translator::decode_and_check() {
   index_of_pc_[static_cast<std::uint32_t>(code_attr_.code.size())] =
       static_cast<int>(instructions_.size());
   const ClassFile& file = *cls_.file;
+  // Each kind of problem once per method, at its first line: a long expression is many
+  // long instructions.
+  std::set<std::string> reported;
   for (std::size_t i = 0; i < instructions_.size(); ++i) {
     const JvmInstruction& insn = instructions_[i];
     std::optional<std::string> problem = unsupported_instruction(file, insn, options_.int_support);
-    if (problem) error(static_cast<int>(i), *problem);
+    if (problem && reported.insert(*problem).second) error(static_cast<int>(i), *problem);
   }
   this_is_stable_ = !method_.info->is_static();
   for (const auto& insn : instructions_) {
