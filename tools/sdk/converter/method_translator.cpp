@@ -374,15 +374,17 @@ void Translator::compute_liveness() {
         const auto& other = live_in_[static_cast<std::size_t>(s)];
         for (std::size_t v = 0; v < locals; ++v) live[v] = live[v] || other[v];
       }
+      std::uint8_t op = insn.opcode;
+      auto slot = static_cast<std::size_t>(insn.index);
+      if ((op == jvm::istore || op == jvm::astore) && slot < locals) live[slot] = false;
+      if ((op == jvm::iload || op == jvm::aload || op == jvm::iinc) && slot < locals) {
+        live[slot] = true;
+      }
+      // A handler sees the locals as they are before an instruction of its range runs.
       for (int h : handlers_of[k]) {
         const auto& other = live_in_[static_cast<std::size_t>(h)];
         for (std::size_t v = 0; v < locals; ++v) live[v] = live[v] || other[v];
       }
-      std::uint8_t op = insn.opcode;
-      auto slot = static_cast<std::size_t>(insn.index);
-      if ((op == jvm::istore || op == jvm::astore) && slot < locals) live[slot] = false;
-      if ((op == jvm::iload || op == jvm::aload || op == jvm::iinc) && slot < locals)
-        live[slot] = true;
       if (live != live_in_[k]) {
         live_in_[k] = std::move(live);
         changed = true;
@@ -1140,6 +1142,7 @@ void Translator::allocate_locals() {
     bool moves = (short_param && repr_of(v) == Repr::kInt) || (short_param && needed[s] == 2) ||
                  (!short_param && repr_of(v) != Repr::kInt);
     if (moves) {
+      if (repr_of(v) == Repr::kInt) needed[s] = 2;
       order.push_back(s);
       prologue_.push_back(MovedParameter{static_cast<int>(s), local_map_[s], -1});
     }
@@ -1565,6 +1568,8 @@ void Translator::emit_conversion(Repr from, Repr to, const Range& range) {
     // the array access rejects, instead of letting i2s wrap it into the array.
     int ok = code.new_label();
     int done = code.new_label();
+    // value -> value, value, value -> value, value, (int)(short)value -> value, comparison
+    code.emit(Opcode::kDup2);
     code.emit(Opcode::kDup2);
     code.emit(Opcode::kI2s);
     code.emit(Opcode::kS2i);
