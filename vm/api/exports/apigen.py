@@ -9,7 +9,6 @@ official export files define them. This script checks the data and turns it into
   constants-header FILE
                  the constants as C++ values (uicc::api::jc::<package>::<class>::<NAME>)
   java DIR       Java stub sources that applets compile against
-  exp DIR        export files (.exp, format 2.1) that the SDK's converter reads
   manifest FILE  one line per class, constant and method, for the test of the stubs
 
 Only the Python 3 standard library is used, so the build needs nothing else.
@@ -20,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -515,77 +513,6 @@ def write_java(packages: list[Package], out_dir: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------
-# Export files (Java Card 3.0.5 Virtual Machine Specification, chapter 5)
-
-class ConstantPool:
-    UTF8, INTEGER, CLASSREF, PACKAGE = 1, 3, 7, 13
-
-    def __init__(self):
-        self.entries: list[bytes] = []
-        self.lookup: dict[bytes, int] = {}
-
-    def add(self, entry: bytes) -> int:
-        if entry not in self.lookup:
-            self.lookup[entry] = len(self.entries)
-            self.entries.append(entry)
-        return self.lookup[entry]
-
-    def utf8(self, text: str) -> int:
-        data = text.encode("utf-8")
-        return self.add(struct.pack(">BH", self.UTF8, len(data)) + data)
-
-    def integer(self, value: int) -> int:
-        return self.add(struct.pack(">Bi", self.INTEGER, value))
-
-    def classref(self, dotted: str) -> int:
-        return self.add(struct.pack(">BH", self.CLASSREF, self.utf8(dotted.replace(".", "/"))))
-
-    def package(self, pkg: Package) -> int:
-        name = self.utf8(pkg.name.replace(".", "/"))
-        flags = 0x01 if pkg.library else 0x00  # ACC_LIBRARY
-        return self.add(struct.pack(">BBHBBB", self.PACKAGE, flags, name, pkg.minor, pkg.major,
-                                    len(pkg.aid)) + pkg.aid)
-
-
-def export_file(pkg: Package) -> bytes:
-    cp = ConstantPool()
-    this_package = cp.package(pkg)
-    body = bytearray()
-    body += struct.pack(">B", len(pkg.classes))
-    for cls in pkg.classes:
-        body += struct.pack(">BHH", cls.token, flag_bits(cls.flags, CLASS_FLAGS),
-                            cp.classref(cls.qualified))
-        body += struct.pack(">H", len(cls.supers))
-        for s in cls.supers:
-            body += struct.pack(">H", cp.classref(s))
-        body += struct.pack(">B", len(cls.interfaces))
-        for i in cls.interfaces:
-            body += struct.pack(">H", cp.classref(i))
-        body += struct.pack(">H", len(cls.constants))
-        for k in cls.constants:
-            flags = flag_bits(["public", "static", "final"], MEMBER_FLAGS)
-            body += struct.pack(">BHHHH", CONSTANT_TOKEN, flags, cp.utf8(k.name), cp.utf8(k.type), 1)
-            body += struct.pack(">HIH", cp.utf8("ConstantValue"), 2, cp.integer(k.value))
-        body += struct.pack(">H", len(cls.methods))
-        for m in cls.methods:
-            body += struct.pack(">BHHH", m.token, flag_bits(m.flags, MEMBER_FLAGS), cp.utf8(m.name),
-                                cp.utf8(m.descriptor))
-    head = struct.pack(">IBBH", 0x00FACADE, 1, 2, len(cp.entries))
-    return head + b"".join(cp.entries) + struct.pack(">H", this_package) + bytes(body)
-
-
-def export_path(pkg: Package) -> Path:
-    """Returns the place a converter looks for the file: <pkg path>/javacard/<last name>.exp."""
-    parts = pkg.name.split(".")
-    return Path(*parts) / "javacard" / f"{parts[-1]}.exp"
-
-
-def write_exp(packages: list[Package], out_dir: Path) -> None:
-    for pkg in packages:
-        write_if_changed(out_dir / export_path(pkg), export_file(pkg))
-
-
-# ----------------------------------------------------------------------------------------
 
 def write_manifest(packages: list[Package], out: Path) -> None:
     """Writes one line per class, constant and method for the test that reads the jar back.
@@ -628,8 +555,7 @@ def main(argv: list[str]) -> int:
                             ("manifest", "class, constant and method list to write")):
         p = sub.add_parser(name)
         p.add_argument("out", type=Path, help=help_text)
-    for name, help_text in (("java", "folder for the Java stub sources"),
-                            ("exp", "folder for the export file tree")):
+    for name, help_text in (("java", "folder for the Java stub sources"),):
         p = sub.add_parser(name)
         p.add_argument("out", type=Path, help=help_text)
     sub.add_parser("check", help="only validate the data")
@@ -641,8 +567,6 @@ def main(argv: list[str]) -> int:
             write_cpp(packages, args.out)
         elif args.command == "java":
             write_java(packages, args.out)
-        elif args.command == "exp":
-            write_exp(packages, args.out)
         elif args.command == "constants-header":
             write_constants_header(packages, args.out)
         elif args.command == "manifest":
