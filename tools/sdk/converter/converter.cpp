@@ -219,7 +219,9 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
   result.export_file = build_export_file(model, options.package_aid, options.major, options.minor,
                                          !options.applets.empty());
   result.method_count = methods.size();
-  result.bytecode_size = result.cap.methods.method_area.size();
+  for (const auto& cls : result.cap.descriptor->classes) {
+    for (const auto& method : cls.methods) result.bytecode_size += method.bytecode_count;
+  }
   return result;
 }
 
