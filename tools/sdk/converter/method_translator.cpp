@@ -904,6 +904,10 @@ void Translator::collect_uses() {
         add(0, kExact, UseKind::kStore);
         break;
       case jvm::bastore:
+        // bastore keeps the low 8 bits of its value (JCVM 3.0.5 §7.5 bastore).
+        add(1, kIndex, UseKind::kArrayIndex);
+        add(0, 8, UseKind::kStore);
+        break;
       case jvm::sastore:
         add(1, kIndex, UseKind::kArrayIndex);
         add(0, 16, UseKind::kStore);
@@ -940,7 +944,10 @@ void Translator::collect_uses() {
       case jvm::putfield: {
         MemberRef ref = cls_.file->member_ref(static_cast<std::uint16_t>(insn.index));
         auto type = parse_field_descriptor(ref.descriptor);
-        if (type && type->is_int_like()) add(0, typed_demand(*type), UseKind::kStore);
+        if (!type || !type->is_int_like()) break;
+        // putfield_b and putstatic_b keep the low 8 bits (JCVM 3.0.5 §7.5 putfield_b).
+        bool byte_field = type->base == BaseType::kByte || type->base == BaseType::kBoolean;
+        add(0, byte_field ? Demand{8} : typed_demand(*type), UseKind::kStore);
         break;
       }
       case jvm::invokevirtual:
@@ -1835,7 +1842,13 @@ void Translator::emit_instruction(int i) {
       return;
     }
     case jvm::i2b:
-      code.emit(actual_repr(i, 0) == Repr::kInt ? Opcode::kI2b : Opcode::kS2b);
+      if (actual_repr(i, 0) == Repr::kInt) {
+        code.emit(Opcode::kI2b);
+      } else if (web_demand_[static_cast<std::size_t>(web(value_of_insn_.at(i)))] > 8) {
+        // Without s2b the value keeps its upper byte, which no use of it reads: a byte
+        // store, say, keeps the low 8 bits anyway.
+        code.emit(Opcode::kS2b);
+      }
       return;
     case jvm::i2s:
       if (actual_repr(i, 0) == Repr::kInt) code.emit(Opcode::kI2s);
