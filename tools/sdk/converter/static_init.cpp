@@ -71,8 +71,8 @@ StaticValues evaluate_static_initializer(const PackageClass& cls, Diagnostics& d
     stack.pop_back();
     return s;
   };
-  // The arrays already assigned to a field: one array cannot initialize two fields. Held
-  // here so that their addresses stay unique.
+  // The arrays already assigned to a field: one array cannot initialize two fields. Holding
+  // them keeps their addresses from being reused by later arrays.
   std::vector<std::shared_ptr<StaticArrayValue>> assigned;
 
   for (const JvmInstruction& insn : instructions) {

@@ -156,11 +156,14 @@ public final class UsimApplet extends Applet {
         }
         short received = apdu.setIncomingAndReceive();
         short data = ISO7816.OFFSET_CDATA;
-        short expected = context == P2_3G ? (short) 34 : (short) 17;
+        // 3G: 10 RAND, then AUTN = SQN xor AK (6) || AMF (2) || MAC-A (8, or more with TUAK).
+        short macLength = algorithm.macLength();
+        short autnLength = (short) (8 + macLength);
+        short expected = context == P2_3G ? (short) (18 + autnLength) : (short) 17;
         if (received != expected || apdu.getIncomingLength() != expected) {
             ISOException.throwIt(ISO7816.SW_WRONG_LENGTH);
         }
-        if (buffer[data] != 16 || (context == P2_3G && buffer[(short) (data + 17)] != 16)) {
+        if (buffer[data] != 16 || (context == P2_3G && buffer[(short) (data + 17)] != autnLength)) {
             ISOException.throwIt(ISO7816.SW_WRONG_DATA);
         }
         short rand = (short) (data + 1);
@@ -179,7 +182,7 @@ public final class UsimApplet extends Applet {
         Util.arrayCopyNonAtomic(buffer, autn, work, sqn, (short) 6);
         Milenage.xor(work, sqn, work, ak, (short) 6);
         algorithm.computeMac(buffer, rand, work, sqn, buffer, (short) (autn + 6), work, mac);
-        if (Util.arrayCompare(work, mac, buffer, (short) (autn + 8), (short) 8) != 0) {
+        if (Util.arrayCompare(work, mac, buffer, (short) (autn + 8), macLength) != 0) {
             ISOException.throwIt(SW_AUTHENTICATION_ERROR_WRONG_MAC);
         }
         if (!sequenceNumbers.acceptAndStore(work, sqn)) {
@@ -209,7 +212,7 @@ public final class UsimApplet extends Applet {
         apdu.setOutgoingAndSend((short) 0, at);
     }
 
-    /** DC 0E AUTS, AUTS = SQN_MS xor AK* || MAC-S (TS 33.102 §6.3.3). */
+    /** DC L AUTS, AUTS = SQN_MS xor AK* || MAC-S (TS 33.102 §6.3.3); L is 0E for a 64-bit MAC. */
     private void respondResync(APDU apdu, byte[] buffer, short rand) {
         short sqnMs = 20;
         short akS = 26;
@@ -217,11 +220,12 @@ public final class UsimApplet extends Applet {
         sequenceNumbers.copyHighest(work, sqnMs);
         algorithm.computeResync(buffer, rand, work, sqnMs, work, macS, work, akS);
         Milenage.xor(work, sqnMs, work, akS, (short) 6);
+        short macLength = algorithm.macLength();
         buffer[0] = (byte) 0xDC;
-        buffer[1] = 14;
+        buffer[1] = (byte) (6 + macLength);
         Util.arrayCopyNonAtomic(work, sqnMs, buffer, (short) 2, (short) 6);
-        Util.arrayCopyNonAtomic(work, macS, buffer, (short) 8, (short) 8);
-        apdu.setOutgoingAndSend((short) 0, (short) 16);
+        Util.arrayCopyNonAtomic(work, macS, buffer, (short) 8, macLength);
+        apdu.setOutgoingAndSend((short) 0, (short) (8 + macLength));
     }
 
     /** 04 SRES 08 Kc, through the conversion functions c2 and c3 (TS 33.102 §6.8.1.2). */
