@@ -204,10 +204,10 @@ class MethodVerifier {
         break;
       case cap::Flow::kBranch:
         continue_at(next, out);
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         break;
       case cap::Flow::kGoto:
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         break;
       case cap::Flow::kSwitch:
         for (std::int64_t target : ins.jump_targets())
@@ -215,7 +215,7 @@ class MethodVerifier {
         break;
       case cap::Flow::kJsr: {
         jsr_sites_[next] = in;  // the state the subroutine returns to, without the address
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         if (next >= code_.size()) fail(pc, "jsr is the last instruction");
         break;
       }
@@ -233,6 +233,11 @@ class MethodVerifier {
       case cap::Flow::kThrow:
         break;
     }
+  }
+
+  // Targets were checked against the method in decode().
+  static std::size_t branch_target(std::size_t pc, const cap::Instruction& ins) {
+    return static_cast<std::size_t>(static_cast<std::int64_t>(pc) + *ins.branch_offset());
   }
 
   void continue_at(std::size_t next, const State& out) {
