@@ -468,6 +468,7 @@ Response Runtime::process(std::uint8_t channel, ByteView command) {
 void Runtime::reset() {
   Impl& m = *impl_;
   if (m.store_.in_transaction()) m.store_.abort_transaction();
+  m.forget_objects();
   for (auto& selected : m.selected_) selected.reset();
   std::fill(m.selecting_.begin(), m.selecting_.end(), false);
   m.clear_transient(object_flag::kClearOnReset, std::nullopt);

@@ -141,7 +141,7 @@ std::uint16_t Machine::free_slot(bool applet) {
                                 static_cast<std::uint32_t>(table.size()));
     store_.write(grown, 0, table);
     store_.set_root(config_.store_root, grown);
-    store_.release(table_);
+    release_object(table_);
     table_ = grown;
   }
 }
