@@ -400,9 +400,12 @@ class MethodVerifier {
     push_result(result);
   }
 
-  // Without the interface's signature, an implementation in this package stands in for it.
+  // Without the interface's signature, an implementation in the interface's package (this
+  // package for its own interfaces) stands in for it.
+  // NOTE: a package whose interface has no implementation in its own package and no
+  // Descriptor component cannot be called through that interface from other packages.
   const Method* implementation_of(const Class* interface_class, std::uint8_t token) const {
-    for (const auto& cls : package_.classes) {
+    for (const auto& cls : interface_class->package->classes) {
       if (cls->is_interface) continue;
       for (const auto& impl : cls->interface_impls) {
         if (impl.interface_class != interface_class || token >= impl.virtual_tokens.size())
