@@ -1,5 +1,5 @@
 // The VM of one card: heap over the store, firewall, interpreter and Java Card runtime
-// environment state. Internal to vm/runtime; the card sees it through Runtime, natives
+// environment state. Internal to vm/runtime: the card uses it through Runtime, natives
 // through the Vm interface.
 #pragma once
 
@@ -25,8 +25,8 @@ struct JavaThrow {
   Ref exception;
 };
 
-// Conditions the interpreter detects at run time, each mapped to the Java exception the
-// applet sees (Java Card 3.0.5 Virtual Machine Specification §7.5, per instruction).
+// Conditions the interpreter detects at run time, each mapped to the Java exception thrown
+// into the applet (Java Card 3.0.5 Virtual Machine Specification §7.5, per instruction).
 enum class Trap : std::uint8_t {
   null_pointer,
   array_index,

@@ -154,9 +154,9 @@ class MethodVerifier {
       fail(pc, fmt::format("operand stack height {} here, {} on another path", state.stack.size(),
                            incoming.stack.size()));
     }
-    // Differing types merge to kTop, except that an untyped argument word merged with a short
-    // or a reference takes that type: reading a reference as a short leaks no more than the
-    // untyped argument already could, and no path gains a reference it did not have.
+    // Differing types merge to kTop. The exception is an untyped argument word merged with a
+    // short or a reference, which takes that type. Reading a reference as a short leaks no more
+    // than the untyped argument already could, and no path gains a reference it did not have.
     auto merge = [&](std::string& into, const std::string& from) {
       for (std::size_t i = 0; i < into.size(); ++i) {
         if (into[i] == from[i] || into[i] == kTop) continue;
@@ -400,8 +400,8 @@ class MethodVerifier {
     push_result(result);
   }
 
-  // Without the interface's signature, an implementation in the interface's package (this
-  // package for its own interfaces) stands in for it.
+  // Without the interface's signature, the verifier takes the signature of an implementation
+  // in the interface's package (this package for its own interfaces).
   // NOTE: a package whose interface has no implementation in its own package and no
   // Descriptor component cannot be called through that interface from other packages.
   const Method* implementation_of(const Class* interface_class, std::uint8_t token) const {
@@ -760,7 +760,9 @@ void MethodVerifier::apply(const cap::Instruction& ins) {
                         static_cast<int>(is_get ? Opcode::kGetstaticA : Opcode::kPutstaticA));
       static constexpr std::uint32_t kWidth[] = {4, 1, 2, 4};
       check_static_width(entry, kWidth[kind], kind == 0);
-      const char type = kind == 0 ? kRef : kind == 3 ? kInt : kShort;
+      char type = kShort;
+      if (kind == 0) type = kRef;
+      if (kind == 3) type = kInt;
       if (is_get) {
         push_result(type);
       } else if (type == kInt) {
@@ -803,7 +805,10 @@ void MethodVerifier::apply_objects(const cap::Instruction& ins) {
       } else {
         pop(kRef);
       }
-      push_result(kind == 'a' ? kRef : kind == 'i' ? kInt : kShort);
+      char type = kShort;
+      if (kind == 'a') type = kRef;
+      if (kind == 'i') type = kInt;
+      push_result(type);
       break;
     }
     case Opcode::kPutfieldA:
