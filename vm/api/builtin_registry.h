@@ -3,6 +3,7 @@
 // attached at their tokens.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "vm/runtime/native.h"
@@ -21,6 +22,9 @@ const vm::NativeRegistry& builtin_registry();
 // 3.0.5 API then puts Cipher and Signature objects back in their state after init(), and
 // MessageDigest, RandomData and Checksum objects in their state upon construction.
 void reset_native_state(const store::Store& store);
+
+// Whether KeyBuilder.buildKey accepts a KeyBuilder.TYPE_* value (with a supported size).
+bool supported_key_type(std::int8_t type);
 
 // How the card runs a method of a built-in class.
 enum class MethodSupport {

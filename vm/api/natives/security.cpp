@@ -1412,6 +1412,10 @@ constexpr HiddenClass kHidden[] = {
 
 }  // namespace
 
+bool supported_key_type(std::int8_t type) {
+  return key_type(type) != nullptr;
+}
+
 void reset_native_state(const store::Store& store) {
   EngineCache::instance().forget(store);
 }
