@@ -206,7 +206,7 @@ vm::NativeClass build_hidden_class(const HiddenClass& hidden) {
   out.instance_words = static_cast<std::uint16_t>(hidden.instance_words - parent_words);
   out.reference_words = hidden.reference_words;
 
-  // The method entries the class answers: its superclass's and its interfaces', by name.
+  // The method entries of the class: its superclass's and its interfaces', by signature.
   std::map<std::string, std::uint8_t> tokens;  // signature -> virtual token
   for (const MethodInfo& method : parent->methods) {
     if (!method.is_static()) tokens.emplace(signature_of(method), method.token);

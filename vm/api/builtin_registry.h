@@ -26,7 +26,7 @@ void reset_native_state(const store::Store& store);
 // Whether KeyBuilder.buildKey accepts a KeyBuilder.TYPE_* value (with a supported size).
 bool supported_key_type(std::int8_t type);
 
-// How the card runs a method of a built-in class.
+// The way the card runs a method of a built-in class.
 enum class MethodSupport {
   implemented,  // a native implementation
   abstract,     // an interface or abstract method: the applet's class supplies it

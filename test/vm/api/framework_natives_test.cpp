@@ -130,7 +130,7 @@ TEST(UtilNatives, ArrayCopyHandlesOverlapAndChecksBounds) {
   EXPECT_EQ(vm.contents(b), (Bytes{0, 2, 1, 2}));
 }
 
-TEST(UtilNatives, ArrayCopyIsUndoneByTransactionAbortButNonAtomicIsNot) {
+TEST(UtilNatives, TransactionAbortUndoesAtomicCopy) {
   FakeVm vm;
   const Ref src = vm.bytes(Bytes{9, 9});
   const Ref atomic = vm.bytes(Bytes{0, 0});

@@ -1,6 +1,6 @@
 // Prints docs/api-support.md: every built-in package, class and method with the way the card
 // runs it, and every algorithm constant with whether the card supports it. The table comes from
-// the package data and the native registry, so it cannot drift from the card; a test compares
+// the package data and the native registry, so it cannot drift from the card. A test compares
 // the committed page with this program's output.
 //
 // Usage: uicc_api_support_doc > docs/api-support.md

@@ -6,9 +6,9 @@
 // (transient ones for the *_TRANSIENT_* key types), and for the crypto objects the algorithm,
 // the key, the mode and the IV given to init(). The OpenSSL contexts and the intermediate state
 // of a running operation live in EngineCache, outside the store. A lost cache entry (a power
-// cycle, a new process) is rebuilt from the persistent state, which is the state after init():
-// exactly what the API asks after a tear or reset for Cipher and Signature, and the state upon
-// construction for MessageDigest, RandomData and Checksum.
+// cycle, a new process) is rebuilt from the persistent state, which is the state after init().
+// That is the state the API requires after a tear or reset for Cipher and Signature; for
+// MessageDigest, RandomData and Checksum it is the state upon construction.
 #include <array>
 #include <map>
 #include <memory>
@@ -450,9 +450,10 @@ Slot ec_copy_domain(Vm& vm, Args args) {
 // =============================================================================================
 // The engine cache
 
-// The engine objects of one crypto object. Kept outside the store, keyed by the store, the
-// object's handle and a random identity that the object carries, so that a handle reused by a
-// new object, or a new store at the same address, never finds a stale entry.
+// The engine objects of one crypto object, kept outside the store. Entries are keyed by the
+// store and the object's handle, and carry a random identity stored in the object too, so a
+// handle reused by a new object never finds the old object's engines. reset_native_state()
+// drops a store's entries at power-up.
 struct EngineState {
   std::uint32_t identity = 0;
   std::unique_ptr<crypto::Cipher> cipher;
