@@ -2,6 +2,7 @@
 // the real VM (vm::Runtime) linked against builtin_registry(), and are driven by C-APDUs.
 #include <gtest/gtest.h>
 
+#include "test/vm/api/crypto_applet.h"
 #include "test/vm/runtime/cap_builder.h"
 #include "test/vm/runtime/wallet_applet.h"
 #include "vm/api/api_constants.h"
@@ -217,6 +218,33 @@ TEST_F(ApiOnVm, AesAppletEncryptsFips197Vector) {
       "00112233445566778899AABBCCDDEEFF");
   EXPECT_EQ(r.status, 0x9000);
   EXPECT_EQ(to_hex(r.data), "69C4E0D86A7B0430D8CDB78070B4C55A");
+}
+
+// The benchmark's applet: each crypto command through bytecode gives OpenSSL's result.
+TEST_F(ApiOnVm, CryptoAppletMatchesOpenSsl) {
+  runtime_->load_package(encode(test::crypto_applet_package().build()));
+  runtime_->install_applet(
+      vm::Aid::from_hex(test::kCryptoPackage), vm::Aid::from_hex(test::kCryptoApplet),
+      vm::Aid::from_hex(test::kCryptoApplet), vm::test::install_parameters(test::kCryptoApplet));
+  ASSERT_TRUE(runtime_->select(0, vm::Aid::from_hex(test::kCryptoApplet)));
+  EXPECT_EQ(send("00A4040008A000000559020201").status, 0x9000);
+  EXPECT_EQ(send("8010000010"
+                 "2B7E151628AED2A6ABF7158809CF4F3C")
+                .status,
+            0x9000);
+  EXPECT_EQ(send("8020000000").status, 0x9000);
+  // AES-CBC with a zero IV over zero data: the first block is AES-ECB of zeros,
+  // 7DF76B0C1AB899B33E42F047B91B546F for this key (computed with openssl enc -aes-128-ecb).
+  vm::Response data = send("8030000000");
+  EXPECT_EQ(data.status, 0x9000);
+  EXPECT_EQ(to_hex(ByteView(data.data).first(16)), "7DF76B0C1AB899B33E42F047B91B546F");
+
+  EXPECT_EQ(send("8021000000").status, 0x9000);
+  EXPECT_EQ(send("8031000000").data.size(), 32u);
+  EXPECT_EQ(send("8011000000").status, 0x9000);
+  EXPECT_EQ(send("8022000000").status, 0x9000);
+  const vm::Response signature = send("8031000000");
+  EXPECT_EQ(signature.data[0], 0x30);  // a DER SEQUENCE
 }
 
 }  // namespace
