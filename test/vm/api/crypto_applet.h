@@ -5,6 +5,7 @@
 //   INS 20  encrypt the first 256 bytes of the applet's data array in place (AES-CBC)
 //   INS 21  SHA-256 of the 1024-byte data array into the output array
 //   INS 22  ECDSA-SHA-256 signature of the first 32 data bytes into the output array
+//   INS 23  INS 20 repeated P1 times in a bytecode loop
 //   INS 30  send the first 32 bytes of the data array
 //   INS 31  send the first 32 bytes of the output array
 //   INS 00  nothing (the cost of a command without API calls)
