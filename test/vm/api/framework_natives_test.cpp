@@ -328,6 +328,20 @@ TEST(AppletNatives, RegisterAndDefaults) {
       "javacard.framework.ISOException", jiso::SW_FUNC_NOT_SUPPORTED);
 }
 
+TEST(GpSystemNatives, AnswerFromThePlatform) {
+  FakeVm vm;
+  // FakeVm has the default PlatformHooks: a SECURED card without GlobalPlatform registry.
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "getCardState()B", {}), s(0x0F));
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "getCardContentState()B", {}), s(0x07));
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "setCardContentState(B)Z", {s(0x0F)}),
+            0u);
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "setCardContentState(B)Z", {s(0x83)}),
+            0u);
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem",
+                           "getSecureChannel()Lorg/globalplatform/SecureChannel;", {}),
+            vm::kNullRef);
+}
+
 // --- APDU ----------------------------------------------------------------------------------
 
 struct ApduFixture {
