@@ -56,6 +56,7 @@ Card::Card(CardOptions options)
     create_card_identity();
     install_profile(fs_, pins_, options_.profile);
     store_->flush();
+    created_from_profile_ = true;
     log::get("card")->info("created card image with profile '{}'", options_.profile.name);
   }
   Handle info = store_->root(roots::kCardInfo);

@@ -55,6 +55,8 @@ class Card : public apdu::CardSlot {
   Bytes transmit(ByteView command) override;
 
   const CardStatistics& statistics() const { return statistics_; }
+  // True if this card created its image (or lives in memory) and so holds the given profile.
+  bool created_from_profile() const { return created_from_profile_; }
   store::Store& store() { return *store_; }
   FileSystem& file_system() { return fs_; }
   PinTable& pins() { return pins_; }
@@ -87,6 +89,7 @@ class Card : public apdu::CardSlot {
   std::array<ChannelState, apdu::kMaxLogicalChannels> channel_states_{};
   Bytes atr_;
   bool powered_ = false;
+  bool created_from_profile_ = false;
   CardStatistics statistics_;
 };
 
