@@ -200,6 +200,20 @@ TEST(AidNatives, ConstructCompareAndCopy) {
       jc::javacard::framework::SystemException::ILLEGAL_VALUE);
 }
 
+// The runtime's AID objects (from JCSystem.getAID, lookupAID) are read through Vm::aid_of,
+// because the firewall denies the applet's context their fields.
+TEST(AidNatives, RuntimeAidsAnswerThroughTheVm) {
+  FakeVm vm;
+  const Ref jcre = vm.jcre_aid(vm::Aid::from_hex("A000000151000000"));
+  const Ref source = vm.bytes(from_hex("A000000151000000"));
+  const Ref own = vm.make("javacard.framework.AID", "<init>([BSB)V", {source, s(0), s(8)});
+  EXPECT_EQ(vm.call_virtual(own, "equals(Ljava/lang/Object;)Z", {jcre}), 1u);
+  EXPECT_EQ(vm.call_virtual(jcre, "equals([BSB)Z", {source, s(0), s(8)}), 1u);
+  const Ref out = vm.bytes(Bytes(8, 0));
+  EXPECT_EQ(vm.call_virtual(jcre, "getBytes([BS)B", {out, s(0)}), s(8));
+  EXPECT_EQ(vm.contents(out), from_hex("A000000151000000"));
+}
+
 TEST(OwnerPinNatives, CountsTriesAndBlocks) {
   FakeVm vm;
   const Ref pin = vm.make("javacard.framework.OwnerPIN", "<init>(BB)V", {s(3), s(8)});

@@ -116,9 +116,13 @@ Slot set_short(Vm& vm, Args args) {
 
 // --- AID -----------------------------------------------------------------------------------
 
-// The AID bytes of an AID object (layout::kAidBytesWord), or nullopt for null.
+// The AID bytes of an AID object, or nullopt for null. The runtime's own AID objects (JCRE-owned
+// permanent entry points, from JCSystem.getAID or lookupAID) are answered by the runtime,
+// because the firewall keeps their fields from the applet's context; for the others the bytes
+// are in layout::kAidBytesWord.
 std::optional<Bytes> aid_bytes(Vm& vm, Ref aid) {
   if (aid == vm::kNullRef) return std::nullopt;
+  if (const auto known = vm.aid_of(aid)) return Bytes(known->bytes().begin(), known->bytes().end());
   const Ref array = vm.get_field(aid, layout::kAidBytesWord);
   const ByteView bytes = vm.array_bytes(array);
   return Bytes(bytes.begin(), bytes.end());
