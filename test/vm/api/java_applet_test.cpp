@@ -1,5 +1,5 @@
 // The built-in API from Java: java/com/uicc/test/api/ApiExercise.java, compiled against
-// uicc-api.jar and converted by the SDK, runs on the VM and answers with published vectors.
+// uicc-api.jar and converted by the SDK, runs on the VM and returns published vectors.
 #include <gtest/gtest.h>
 
 #include <fstream>

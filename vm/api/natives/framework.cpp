@@ -116,10 +116,10 @@ Slot set_short(Vm& vm, Args args) {
 
 // --- AID -----------------------------------------------------------------------------------
 
-// The AID bytes of an AID object, or nullopt for null. The runtime's own AID objects (JCRE-owned
-// permanent entry points, from JCSystem.getAID or lookupAID) are answered by the runtime,
-// because the firewall keeps their fields from the applet's context; for the others the bytes
-// are in layout::kAidBytesWord.
+// The AID bytes of an AID object, or nullopt for null. For the runtime's own AID objects
+// (JCRE-owned permanent entry points, from JCSystem.getAID or lookupAID) the runtime returns
+// the bytes, because the firewall keeps their fields from the applet's context. Other AID
+// objects keep their bytes in layout::kAidBytesWord.
 std::optional<Bytes> aid_bytes(Vm& vm, Ref aid) {
   if (aid == vm::kNullRef) return std::nullopt;
   if (const auto known = vm.aid_of(aid)) return Bytes(known->bytes().begin(), known->bytes().end());
@@ -542,7 +542,7 @@ Slot int_set(Vm& vm, Args args) {
   return short_result(offset + 4);
 }
 
-// --- org.globalplatform.GPSystem (GlobalPlatform Card API 1.6), answered by the platform ------
+// --- org.globalplatform.GPSystem (GlobalPlatform Card API 1.6), through PlatformHooks ---------
 
 std::optional<vm::Aid> current_aid(Vm& vm) {
   const auto bytes = aid_bytes(vm, vm.current_applet_aid());
