@@ -142,6 +142,9 @@ void Card::add_application(apdu::Application& application) { applications_.push_
 
 void Card::clear_transient_state() {
   runtime_->reset();
+  // Cipher, Signature and digest objects return to the state the Java Card API gives them
+  // after a reset; the crypto natives keep the rest of that state in RAM.
+  api::reset_native_state(*store_);
   channels_.reset();
   for (auto& state : channel_states_) state = ChannelState{};
   files_.select_mf(channel_states_[0].files);
