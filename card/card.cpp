@@ -70,6 +70,7 @@ Card::Card(CardOptions options)
       fs_(*store_),
       pins_(*store_),
       files_(fs_, pins_),
+      platform_(fs_, files_),
       channels_(options_.logical_channels),
       apdu_log_(log::get("apdu")) {
   if (options_.logical_channels != 4 && options_.logical_channels != 20) {
@@ -85,6 +86,7 @@ Card::Card(CardOptions options)
   runtime_config.int_support = options_.int_support;
   runtime_config.store_root = roots::kRuntime;
   runtime_ = std::make_unique<vm::Runtime>(*store_, api::builtin_registry(), runtime_config);
+  runtime_->set_platform(&platform_);
 
   if (store_->root(roots::kCardInfo) == store::kNull) {
     create_card_identity();
@@ -145,6 +147,7 @@ void Card::clear_transient_state() {
   // Cipher, Signature and digest objects return to the state the Java Card API gives them
   // after a reset; the crypto natives keep the rest of that state in RAM.
   api::reset_native_state(*store_);
+  platform_.reset();
   channels_.reset();
   for (auto& state : channel_states_) state = ChannelState{};
   files_.select_mf(channel_states_[0].files);

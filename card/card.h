@@ -14,6 +14,7 @@
 #include "apdu/card_slot.h"
 #include "apdu/channels.h"
 #include "apdu/t0.h"
+#include "card/card_platform.h"
 #include "card/fs/file_commands.h"
 #include "card/profile.h"
 #include "vm/runtime/runtime.h"
@@ -96,6 +97,7 @@ class Card : public apdu::CardSlot {
   FileSystem fs_;
   PinTable pins_;
   FileCommands files_;
+  CardPlatform platform_;
   std::unique_ptr<vm::Runtime> runtime_;
   std::unique_ptr<apdu::Application> isd_;
   std::vector<apdu::Application*> applications_;  // the ISD, then added ones

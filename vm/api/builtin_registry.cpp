@@ -57,7 +57,7 @@ const Tables& tables() {
   static const Tables built = [] {
     Tables t;
     for (auto part :
-         {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings()}) {
+         {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings(), uicc_access_bindings()}) {
       for (const Binding& b : part) {
         const std::string key = fmt::format("{}.{}", b.class_name, b.signature);
         if (!t.bindings.emplace(key, b.function).second) {
@@ -74,7 +74,7 @@ const Tables& tables() {
         t.names.emplace(qualified_name(package, cls.name), vm::ClassName{aid, cls.token});
       }
     }
-    for (const HiddenClass& hidden : security_hidden_classes()) {
+    for (const HiddenClass& hidden : all_hidden_classes()) {
       const PackageInfo* package = find_package(hidden.package);
       t.names.emplace(fmt::format("{}.{}", hidden.package, hidden.name),
                       vm::ClassName{vm::Aid(package->aid), hidden.token});
@@ -256,6 +256,12 @@ vm::NativeClass build_hidden_class(const HiddenClass& hidden) {
 
 }  // namespace
 
+std::vector<HiddenClass> all_hidden_classes() {
+  std::vector<HiddenClass> all;
+  for (auto part : {security_hidden_classes(), uicc_access_hidden_classes()}) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
 const vm::ClassName& class_name(std::string_view qualified) {
   const auto& names = tables().names;
   auto it = names.find(qualified);
@@ -271,7 +277,7 @@ void add_builtin_packages(vm::NativeRegistry& registry) {
     out.major = package.major;
     out.minor = package.minor;
     for (const ClassInfo& cls : package.classes) out.classes.push_back(build_class(package, cls));
-    for (const HiddenClass& hidden : security_hidden_classes()) {
+    for (const HiddenClass& hidden : all_hidden_classes()) {
       if (hidden.package == package.name) out.classes.push_back(build_hidden_class(hidden));
     }
     registry.add(std::move(out));
@@ -307,7 +313,7 @@ constexpr std::string_view kAppletImplemented[] = {
 const std::set<std::string, std::less<>>& hidden_implementations() {
   static const std::set<std::string, std::less<>> covered = [] {
     std::set<std::string, std::less<>> out;
-    for (const HiddenClass& hidden : security_hidden_classes()) {
+    for (const HiddenClass& hidden : all_hidden_classes()) {
       const std::string qualified = fmt::format("{}.{}", hidden.package, hidden.name);
       std::vector<std::string_view> bases{hidden.superclass};
       for (std::string_view name : hidden.interfaces) {
