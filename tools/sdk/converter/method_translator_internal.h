@@ -75,7 +75,7 @@ class Webs {
   std::vector<int> parent_;
 };
 
-// How a value is defined.
+// Kind of definition of a value.
 enum class DefKind : std::uint8_t {
   kConstant,   // iconst, bipush, sipush, ldc
   kTyped,      // a source of fixed type: parameter, field, array element, invocation result
