@@ -70,7 +70,8 @@ Card::Card(CardOptions options)
       fs_(*store_),
       pins_(*store_),
       files_(fs_, pins_),
-      channels_(options_.logical_channels) {
+      channels_(options_.logical_channels),
+      apdu_log_(log::get("apdu")) {
   if (options_.logical_channels != 4 && options_.logical_channels != 20) {
     throw std::invalid_argument(fmt::format("logical channel count {} is not 4 or 20", options_.logical_channels));
   }
@@ -141,6 +142,9 @@ void Card::add_application(apdu::Application& application) { applications_.push_
 
 void Card::clear_transient_state() {
   runtime_->reset();
+  // Cipher, Signature and digest objects return to the state the Java Card API gives them
+  // after a reset; the crypto natives keep the rest of that state in RAM.
+  api::reset_native_state(*store_);
   channels_.reset();
   for (auto& state : channel_states_) state = ChannelState{};
   files_.select_mf(channel_states_[0].files);
@@ -169,8 +173,9 @@ void Card::reset() {
 }
 
 Bytes Card::transmit(ByteView bytes) {
-  auto trace = log::get("apdu");
-  trace->trace("> {}", to_hex(bytes, " "));
+  spdlog::logger& trace = *apdu_log_;
+  const bool tracing = trace.should_log(spdlog::level::trace);
+  if (tracing) trace.trace("> {}", to_hex(bytes, " "));
   if (!powered_) power_on();
   ++statistics_.commands;
 
@@ -216,7 +221,7 @@ Bytes Card::transmit(ByteView bytes) {
   // Nothing leaves the card before its effects are in the image.
   store_->flush();
   Bytes out = response.encode();
-  trace->trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
+  if (tracing) trace.trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include <spdlog/logger.h>
+
 #include "apdu/application.h"
 #include "apdu/card_slot.h"
 #include "apdu/channels.h"
@@ -101,6 +103,7 @@ class Card : public apdu::CardSlot {
   apdu::ChannelTable channels_;
   std::array<ChannelState, apdu::kMaxLogicalChannels> channel_states_{};
   Bytes atr_;
+  std::shared_ptr<spdlog::logger> apdu_log_;  // the APDU trace category, looked up once
   bool powered_ = false;
   bool created_from_profile_ = false;
   CardStatistics statistics_;
