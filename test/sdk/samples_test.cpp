@@ -91,10 +91,7 @@ TEST(Samples, ClientCallsLibraryCode) {
   EXPECT_EQ(card.send("801200000301020400").to_string(), "07 9000");
 }
 
-// NOTE: disabled until JCSystem.getAppletShareableInterfaceObject can read the AID object
-// that JCSystem.lookupAID returns: the native reads it in the caller's context, and the
-// firewall refuses the JCRE-owned object with SecurityException.
-TEST(Samples, DISABLED_ClientUsesServerAcrossTheFirewall) {
+TEST(Samples, ClientUsesServerAcrossTheFirewall) {
   test::CardSession card;
   load_counter_packages(card);
   EXPECT_EQ(card.send("00A4040008F075696363010601").to_string(), "9000");

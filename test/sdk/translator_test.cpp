@@ -161,6 +161,20 @@ TEST_F(PatternsTest, SuperCallUsesInvokespecial) {
   EXPECT_TRUE(super_entry);
 }
 
+TEST_F(PatternsTest, LoopBoundKeepsRemainderShort) {
+  // x < 5 on the loop's edge bounds x + 4, so the remainder needs no int.
+  auto code = patterns("ringSum");
+  ASSERT_FALSE(code.empty()) << first_error();
+  EXPECT_THAT(code, testing::Contains("srem"));
+  EXPECT_THAT(code, testing::Not(testing::Contains("s2i")));
+}
+
+TEST_F(PatternsTest, PositiveGuardBoundsDivision) {
+  auto code = patterns("countdown");
+  ASSERT_FALSE(code.empty()) << first_error();
+  EXPECT_THAT(code, testing::Contains("sdiv"));
+}
+
 TEST_F(PatternsTest, ArrayTypeChecksUseAtype) {
   auto code = patterns("castArray");
   EXPECT_THAT(code[1], HasSubstr("instanceof 11 0"));

@@ -282,7 +282,7 @@ void verify_on_vm(const cap::CapFile& cap, const std::vector<cap::ExportFile>& i
   try {
     runtime.load_package(cap::write_cap_components(cap));
   } catch (const vm::LoadError& e) {
-    throw ConversionError(fmt::format("the VM refuses the converted package: {}", e.what()));
+    throw ConversionError(fmt::format("the VM rejects the converted package: {}", e.what()));
   }
 }
 

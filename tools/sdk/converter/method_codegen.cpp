@@ -537,16 +537,28 @@ void Translator::emit_conversions(int i) {
 
 namespace {
 
+// Local variable instruction for kind 'a' (reference), 's' (short) or 'i' (int), with the
+// one-byte form for locals 0 to 3.
+Opcode local_opcode(char kind, Opcode reference_form, Opcode short_form, Opcode int_form) {
+  Opcode general = int_form;
+  if (kind == 'a') {
+    general = reference_form;
+  } else if (kind == 's') {
+    general = short_form;
+  }
+  return general;
+}
+
 Opcode load_opcode(char kind, int index) {
-  Opcode general = kind == 'a' ? Opcode::kAload : kind == 's' ? Opcode::kSload : Opcode::kIload;
-  Opcode first = kind == 'a' ? Opcode::kAload0 : kind == 's' ? Opcode::kSload0 : Opcode::kIload0;
+  Opcode general = local_opcode(kind, Opcode::kAload, Opcode::kSload, Opcode::kIload);
+  Opcode first = local_opcode(kind, Opcode::kAload0, Opcode::kSload0, Opcode::kIload0);
   if (index >= 0 && index <= 3) return static_cast<Opcode>(static_cast<int>(first) + index);
   return general;
 }
 
 Opcode store_opcode(char kind, int index) {
-  Opcode general = kind == 'a' ? Opcode::kAstore : kind == 's' ? Opcode::kSstore : Opcode::kIstore;
-  Opcode first = kind == 'a' ? Opcode::kAstore0 : kind == 's' ? Opcode::kSstore0 : Opcode::kIstore0;
+  Opcode general = local_opcode(kind, Opcode::kAstore, Opcode::kSstore, Opcode::kIstore);
+  Opcode first = local_opcode(kind, Opcode::kAstore0, Opcode::kSstore0, Opcode::kIstore0);
   if (index >= 0 && index <= 3) return static_cast<Opcode>(static_cast<int>(first) + index);
   return general;
 }
@@ -919,16 +931,29 @@ void Translator::emit_instruction(int i) {
       if (!name.starts_with("[")) {
         auto cp = class_cp(i, name);
         if (!cp) return;
-        check.operand = 0;
+        check.operand = static_cast<std::int32_t>(cap::ArrayType::kClass);
         check.cp = *cp;
       } else if (name.size() == 2) {
         // Arrays of primitives name their type in atype, with index 0 (JCVM 3.0.5 §7.5
         // checkcast).
-        check.operand = name[1] == 'Z' ? 10 : name[1] == 'B' ? 11 : name[1] == 'S' ? 12 : 13;
+        switch (name[1]) {
+          case 'Z':
+            check.operand = static_cast<std::int32_t>(cap::ArrayType::kBoolean);
+            break;
+          case 'B':
+            check.operand = static_cast<std::int32_t>(cap::ArrayType::kByte);
+            break;
+          case 'S':
+            check.operand = static_cast<std::int32_t>(cap::ArrayType::kShort);
+            break;
+          default:
+            check.operand = static_cast<std::int32_t>(cap::ArrayType::kInt);
+            break;
+        }
       } else {
         auto cp = class_cp(i, name.substr(2, name.size() - 3));
         if (!cp) return;
-        check.operand = 14;
+        check.operand = static_cast<std::int32_t>(cap::ArrayType::kReference);
         check.cp = *cp;
       }
       code.emit(std::move(check));

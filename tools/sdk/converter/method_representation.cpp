@@ -21,6 +21,233 @@ Range Translator::def_range(const Value& v) {
   return operation_range(v.op, a, b);
 }
 
+namespace {
+
+// Loops make ranges grow step by step; after a few rounds a growing bound jumps to the next
+// of these thresholds, so the iterations end.
+constexpr std::int64_t kThresholds[] = {-2147483648LL, -65536, -32768, -256,  -128,        -1, 0, 1,
+                                        127,           255,    32767,  65535, 2147483647LL};
+
+void widen(Range& range, const Range& before) {
+  if (range.lo < before.lo) {
+    for (auto it = std::rbegin(kThresholds); it != std::rend(kThresholds); ++it) {
+      if (*it <= range.lo) {
+        range.lo = *it;
+        break;
+      }
+    }
+  }
+  if (range.hi > before.hi) {
+    for (std::int64_t t : kThresholds) {
+      if (t >= range.hi) {
+        range.hi = t;
+        break;
+      }
+    }
+  }
+}
+
+Range intersect(const Range& a, const Range& b) {
+  if (a.empty() || b.empty()) return a;
+  return {std::max(a.lo, b.lo), std::min(a.hi, b.hi)};
+}
+
+// What `x cond y` tells about x on the edge where it holds (`holds`) or not, for the JVM's
+// conditions eq, ne, lt, ge, gt, le in that order (JVMS 17 §6.5 if_icmp<cond>).
+Range refine(const Range& x, const Range& y, int condition, bool holds) {
+  if (x.empty() || y.empty()) return x;
+  static constexpr int kNegation[] = {1, 0, 3, 2, 5, 4};
+  if (!holds) condition = kNegation[condition];
+  switch (condition) {
+    case 0:  // x == y
+      return intersect(x, y);
+    case 2:  // x < y
+      return intersect(x, {x.lo, y.hi - 1});
+    case 3:  // x >= y
+      return intersect(x, {y.lo, x.hi});
+    case 4:  // x > y
+      return intersect(x, {y.lo + 1, x.hi});
+    case 5:  // x <= y
+      return intersect(x, {x.lo, y.hi});
+    default:  // x != y tells nothing about an interval
+      return x;
+  }
+}
+
+// The same condition seen from its right operand: y cond' x.
+int mirror(int condition) {
+  static constexpr int kMirror[] = {0, 1, 4, 5, 2, 3};
+  return kMirror[condition];
+}
+
+struct RangeState {
+  bool reached = false;
+  int visits = 0;
+  std::vector<Range> stack;
+  std::vector<Range> locals;
+};
+
+}  // namespace
+
+// A flow-sensitive range analysis over the instructions, with the ranges that a comparison
+// proves on each of its edges: in `for (short i = 0; i < 5; i++)` the increment sees i in
+// 0..4, so i + 1 stays in the short range. Returns false if it does not converge in time;
+// the caller then falls back to ranges per web.
+bool Translator::compute_point_ranges() {
+  const std::size_t n = instructions_.size();
+  point_def_range_.assign(values_.size(), Range{});
+  std::vector<RangeState> states(n);
+  std::deque<int> work;
+  constexpr int kWidenAfter = 4;
+  auto merge = [&](int target, const RangeState& from) {
+    RangeState& to = states[static_cast<std::size_t>(target)];
+    if (!frame(target).reached) return;
+    if (!to.reached) {
+      to = from;
+      to.reached = true;
+      to.visits = 0;
+      work.push_back(target);
+      return;
+    }
+    bool changed = false;
+    auto join = [&](std::vector<Range>& mine, const std::vector<Range>& theirs) {
+      for (std::size_t k = 0; k < mine.size() && k < theirs.size(); ++k) {
+        Range before = mine[k];
+        mine[k].unite(theirs[k]);
+        if (mine[k] == before) continue;
+        if (to.visits >= kWidenAfter && !before.empty()) widen(mine[k], before);
+        changed = true;
+      }
+    };
+    join(to.stack, from.stack);
+    join(to.locals, from.locals);
+    if (changed) work.push_back(target);
+  };
+
+  RangeState entry;
+  entry.locals.assign(code_attr_.max_locals, Range{});
+  for (std::size_t slot = 0; slot < param_values_.size(); ++slot) {
+    if (param_values_[slot] >= 0)
+      entry.locals[slot] = values_[static_cast<std::size_t>(param_values_[slot])].range;
+  }
+  merge(0, entry);
+  std::vector<std::vector<int>> handlers_of(n);
+  for (std::size_t h = 0; h < code_attr_.exception_table.size(); ++h) {
+    const auto& e = code_attr_.exception_table[h];
+    for (std::size_t i = 0; i < n; ++i) {
+      if (instructions_[i].pc >= e.start_pc && instructions_[i].pc < e.end_pc) {
+        handlers_of[i].push_back(handler_insn_[h]);
+      }
+    }
+  }
+  const std::size_t max_steps = 64 * n + 4096;
+  for (std::size_t steps = 0; !work.empty(); ++steps) {
+    if (steps > max_steps) return false;
+    const int i = work.front();
+    work.pop_front();
+    RangeState in = states[static_cast<std::size_t>(i)];
+    ++states[static_cast<std::size_t>(i)].visits;
+    for (int handler : handlers_of[static_cast<std::size_t>(i)]) {
+      RangeState h;
+      h.locals = in.locals;
+      h.stack = {Range{}};
+      merge(handler, h);
+    }
+    const JvmInstruction& insn = instructions_[static_cast<std::size_t>(i)];
+    const std::uint8_t op = insn.opcode;
+    const auto& successors = successors_[static_cast<std::size_t>(i)];
+    RangeState out = in;
+    const std::size_t pops = static_cast<std::size_t>(pop_count_[static_cast<std::size_t>(i)]);
+    if (out.stack.size() < pops) return false;
+    out.stack.resize(out.stack.size() - pops);
+    auto slot = [&](int index) -> Range& { return out.locals.at(static_cast<std::size_t>(index)); };
+    auto operand = [&](std::size_t k) { return in.stack[in.stack.size() - 1 - k]; };
+    if (op == jvm::iload) {
+      out.stack.push_back(slot(insn.index));
+    } else if (op == jvm::istore || op == jvm::astore) {
+      slot(insn.index) = op == jvm::istore ? operand(0) : Range{};
+    } else if (op == jvm::iinc) {
+      int v = value_of_insn_.at(i);
+      Range r = operation_range(jvm::iadd, slot(insn.index), Range::of(insn.value));
+      point_def_range_[static_cast<std::size_t>(v)].unite(r);
+      slot(insn.index) = r;
+    } else if (is_dup(op)) {
+      const DupLayout& layout = dup_layout(op);
+      std::size_t base = in.stack.size() - layout.inputs;
+      for (std::size_t source : layout.sources) out.stack.push_back(in.stack[base + source]);
+    } else if (auto def = value_of_insn_.find(i); def != value_of_insn_.end()) {
+      const Value& v = values_[static_cast<std::size_t>(def->second)];
+      Range r = v.range;
+      if (v.kind == DefKind::kOperation || v.kind == DefKind::kNarrowing) {
+        bool binary = pops == 2;
+        r = operation_range(op, binary ? operand(1) : operand(0), binary ? operand(0) : Range{});
+        point_def_range_[static_cast<std::size_t>(def->second)].unite(r);
+      }
+      out.stack.push_back(r);
+    }
+    if (successors.empty()) continue;
+    // Other pushes (references, results of invocations) carry no range.
+    const std::size_t expected = frame(successors.front()).stack.size();
+    while (out.stack.size() < expected) out.stack.push_back(Range{});
+
+    // A comparison refines the local variables it compared on each edge.
+    const bool compare_zero = op >= jvm::ifeq && op <= jvm::ifle;
+    const bool compare_two = op >= jvm::if_icmpeq && op <= jvm::if_icmple;
+    if (!compare_zero && !compare_two) {
+      for (int s : successors) merge(s, out);
+      continue;
+    }
+    const int condition = compare_zero ? op - jvm::ifeq : op - jvm::if_icmpeq;
+    // The local an operand was loaded from, if it still holds that value at the branch.
+    auto source_local = [&](int k) -> int {
+      const PushSet& sites = operand_sites(i, k);
+      if (sites.size() != 1 || sites.front().insn < 0) return -1;
+      const JvmInstruction& pusher = instructions_[static_cast<std::size_t>(sites.front().insn)];
+      if (pusher.opcode != jvm::iload) return -1;
+      for (int between = sites.front().insn + 1; between < i; ++between) {
+        const JvmInstruction& other = instructions_[static_cast<std::size_t>(between)];
+        if ((other.opcode == jvm::istore || other.opcode == jvm::iinc) &&
+            other.index == pusher.index) {
+          return -1;
+        }
+      }
+      return pusher.index;
+    };
+    const Range right = compare_zero ? Range::of(0) : operand(0);
+    const Range left = compare_zero ? operand(0) : operand(1);
+    const int left_local = source_local(compare_zero ? 0 : 1);
+    const int right_local = compare_zero ? -1 : source_local(0);
+    const int target = index_of_pc_.at(static_cast<std::uint32_t>(insn.target));
+    if (successors.size() != 2 || successors[0] == successors[1]) {
+      for (int s : successors) merge(s, out);  // both edges lead to the same instruction
+      continue;
+    }
+    for (int s : successors) {
+      const bool holds = s == target;
+      RangeState edge = out;
+      if (left_local >= 0) {
+        edge.locals.at(static_cast<std::size_t>(left_local)) =
+            refine(left, right, condition, holds);
+      }
+      if (right_local >= 0) {
+        edge.locals.at(static_cast<std::size_t>(right_local)) =
+            refine(right, left, mirror(condition), holds);
+      }
+      // An edge that no value can take keeps the unrefined ranges: the instructions behind
+      // it are still translated and need ranges.
+      bool feasible = true;
+      for (int local : {left_local, right_local}) {
+        if (local >= 0 && edge.locals.at(static_cast<std::size_t>(local)).empty() &&
+            !out.locals.at(static_cast<std::size_t>(local)).empty()) {
+          feasible = false;
+        }
+      }
+      merge(s, feasible ? edge : out);
+    }
+  }
+  return true;
+}
+
 void Translator::compute_ranges() {
   web_range_.assign(webs_.size(), Range{});
   for (std::size_t id = 0; id < values_.size(); ++id) {
@@ -29,10 +256,12 @@ void Translator::compute_ranges() {
       web_range_[static_cast<std::size_t>(web(static_cast<int>(id)))].unite(v.range);
     }
   }
-  // Loops make ranges grow step by step; after a few rounds a growing bound jumps to the
-  // next of these thresholds, so the iteration ends.
-  static constexpr std::int64_t kThresholds[] = {
-      -2147483648LL, -65536, -32768, -256, -128, -1, 0, 1, 127, 255, 32767, 65535, 2147483647LL};
+  if (compute_point_ranges()) {
+    for (std::size_t id = 0; id < values_.size(); ++id) {
+      web_range_[static_cast<std::size_t>(web(static_cast<int>(id)))].unite(point_def_range_[id]);
+    }
+    return;
+  }
   constexpr int kWidenAfter = 4;
   constexpr int kMaxRounds = 64;
   for (int round = 0; round < kMaxRounds; ++round) {
@@ -48,22 +277,7 @@ void Translator::compute_ranges() {
       if (w == before) continue;
       changed = true;
       if (round < kWidenAfter || before.empty()) continue;
-      if (w.lo < before.lo) {
-        for (auto it = std::rbegin(kThresholds); it != std::rend(kThresholds); ++it) {
-          if (*it <= w.lo) {
-            w.lo = *it;
-            break;
-          }
-        }
-      }
-      if (w.hi > before.hi) {
-        for (std::int64_t t : kThresholds) {
-          if (t >= w.hi) {
-            w.hi = t;
-            break;
-          }
-        }
-      }
+      widen(w, before);
     }
     if (!changed) return;
   }

@@ -75,7 +75,7 @@ class Webs {
   std::vector<int> parent_;
 };
 
-// How a value is defined.
+// Kind of definition of a value.
 enum class DefKind : std::uint8_t {
   kConstant,   // iconst, bipush, sipush, ldc
   kTyped,      // a source of fixed type: parameter, field, array element, invocation result
@@ -177,6 +177,7 @@ class Translator {
   int value_at(int insn, DefKind kind, std::uint8_t op, Repr natural, Range range);
   // Pass 2.
   void compute_ranges();
+  bool compute_point_ranges();
   Range def_range(const Value& v);
   // Pass 3.
   void collect_uses();
@@ -245,6 +246,8 @@ class Translator {
   std::vector<int> param_values_;  // value id per JVM parameter slot, -1 for others
   std::vector<Use> uses_;
   std::vector<Range> web_range_;
+  // Range of each operation's result from the flow-sensitive pass, empty where unknown.
+  std::vector<Range> point_def_range_;
   std::vector<Demand> web_demand_;
   std::vector<Repr> web_repr_;
   std::vector<int> web_reason_;  // use index that made the web need int, -1 if none

@@ -27,6 +27,23 @@ public class Patterns extends Base {
     return -1;
   }
 
+  static short ringSum(byte[] table) {
+    short sum = 0;
+    for (short x = 0; x < 5; x++) {
+      sum += table[(short) ((x + 4) % 5)];
+    }
+    return sum;
+  }
+
+  static short countdown(short n) {
+    short steps = 0;
+    while (n > 0) {
+      n = (short) (n / 2 - 1);
+      steps++;
+    }
+    return steps;
+  }
+
   static short catchAll(byte[] data) {
     try {
       return data[0];
