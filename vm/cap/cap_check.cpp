@@ -15,6 +15,9 @@
 namespace uicc::cap {
 namespace {
 
+// The method table entry of a method without code in this package (JCVM 3.0.5 §6.8.2).
+constexpr std::uint16_t kNoMethod = 0xFFFF;
+
 [[noreturn]] void fail(ComponentTag tag, std::string_view message) {
   throw FormatError(
       fmt::format("{} component: {}", component_name(static_cast<std::uint8_t>(tag)), message));
@@ -309,10 +312,14 @@ class Checker {
                                                  entry.super_class.value));
         }
       }
+      // JCVM 3.0.5 §6.8.2: an entry of 0xFFFF stands for an abstract method or one this class
+      // inherits without a definition in this package.
       for (std::uint16_t offset : entry.public_virtual_method_table) {
+        if (offset == kNoMethod) continue;
         check_method_offset(offset, ComponentTag::kClass, what + " public virtual method");
       }
       for (std::uint16_t offset : entry.package_virtual_method_table) {
+        if (offset == kNoMethod) continue;
         check_method_offset(offset, ComponentTag::kClass, what + " package virtual method");
       }
       for (const ImplementedInterface& implemented : entry.interfaces) {
@@ -810,10 +817,11 @@ std::vector<MethodLocation> locate_methods(const CapFile& cap) {
       starts.insert(applet.install_method_offset);
   }
   for (const ClassInfo& entry : cap.classes.classes) {
-    starts.insert(entry.public_virtual_method_table.begin(),
-                  entry.public_virtual_method_table.end());
-    starts.insert(entry.package_virtual_method_table.begin(),
-                  entry.package_virtual_method_table.end());
+    for (const auto* table : {&entry.public_virtual_method_table, &entry.package_virtual_method_table}) {
+      for (std::uint16_t offset : *table) {
+        if (offset != kNoMethod) starts.insert(offset);
+      }
+    }
   }
   for (const ConstantPoolEntry& entry : cap.constant_pool.entries) {
     if (entry.tag == ConstantTag::kStaticMethodref && !entry.static_ref().is_external()) {
