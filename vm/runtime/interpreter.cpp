@@ -24,16 +24,17 @@ using cap::Opcode;
   X(kSconstM1)                                                                                                        \
   X(kSconst0)                                                                                                         \
   X(kSconst1)                                                                                                         \
-  X(kSconst2) X(kSconst3) X(kSconst4) X(kSconst5) X(kIconstM1) X(kIconst0) X(kIconst1) X(                             \
-      kIconst2) X(kIconst3) X(kIconst4) X(kIconst5) X(kBspush) X(kSspush) X(kBipush) X(kSipush)                       \
-      X(kIipush) X(kAload) X(kSload) X(kIload) X(kAload0) X(kAload1) X(kAload2) X(kAload3) X(                         \
-          kSload0) X(kSload1) X(kSload2) X(kSload3) X(kIload0) X(kIload1) X(kIload2) X(kIload3)                       \
-          X(kAaload) X(kBaload) X(kSaload) X(kIaload) X(kAstore) X(kSstore) X(kIstore) X(kAstore0)                    \
-              X(kAstore1) X(kAstore2) X(kAstore3) X(kSstore0) X(kSstore1) X(kSstore2) X(kSstore3)                     \
-                  X(kIstore0) X(kIstore1) X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(                          \
-                      kSastore) X(kIastore) X(kPop) X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX)                      \
-                      X(kSadd) X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(kImul) X(kSdiv) X(kIdiv) X(                      \
-                          kSrem) X(kIrem) X(kSneg) X(kIneg) X(kSshl)                                                  \
+  X(kSconst2)                                                                                                         \
+  X(kSconst3) X(kSconst4) X(kSconst5) X(kIconstM1) X(kIconst0) X(kIconst1) X(kIconst2) X(                             \
+      kIconst3) X(kIconst4) X(kIconst5) X(kBspush) X(kSspush) X(kBipush) X(kSipush) X(kIipush)                        \
+      X(kAload) X(kSload) X(kIload) X(kAload0) X(kAload1) X(kAload2) X(kAload3) X(kSload0) X(                         \
+          kSload1) X(kSload2) X(kSload3) X(kIload0) X(kIload1) X(kIload2) X(kIload3) X(kAaload)                       \
+          X(kBaload) X(kSaload) X(kIaload) X(kAstore) X(kSstore) X(kIstore) X(kAstore0) X(                            \
+              kAstore1) X(kAstore2) X(kAstore3) X(kSstore0) X(kSstore1) X(kSstore2) X(kSstore3)                       \
+              X(kIstore0) X(kIstore1) X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(kSastore)                     \
+                  X(kIastore) X(kPop) X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX) X(kSadd)                           \
+                      X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(kImul) X(kSdiv) X(kIdiv) X(kSrem) X(                      \
+                          kIrem) X(kSneg) X(kIneg) X(kSshl)                                                           \
                           X(kIshl) X(kSshr) X(kIshr) X(kSushr) X(kIushr) X(kSand) X(                                  \
                               kIand) X(kSor) X(kIor) X(kSxor) X(kIxor) X(kSinc)                                       \
                               X(kIinc) X(kS2b) X(kS2i) X(kI2b) X(kI2s) X(kIcmp) X(kIfeq) X(                           \
@@ -548,15 +549,28 @@ Slot Machine::run(std::size_t entry_depth) {
   std::size_t result_words = 0;
 
 #if UICC_COMPUTED_GOTO
-  static void* labels[256];
-  static bool labels_ready = false;
-  if (!labels_ready) {
-    for (auto& label : labels) label = &&L_undefined;
-#define UICC_LABEL_ENTRY(name) labels[static_cast<std::uint8_t>(Opcode::name)] = &&L_##name;
-    UICC_INTERPRETER_OPCODES(UICC_LABEL_ENTRY)
+  // Constant-initialized, so cards on several threads share it without a guard. The handled
+  // opcodes are 0x00-0xB8 in table order (checked by handles_every_opcode), the 71 values
+  // above are undefined.
+#define UICC_LABEL_ENTRY(name) &&L_##name,
+#define UICC_UNDEFINED_8                                                                    \
+  &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, \
+      &&L_undefined, &&L_undefined,
+  static void* const labels[256] = {
+      UICC_INTERPRETER_OPCODES(UICC_LABEL_ENTRY)  // 0x00-0xB8
+          UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8
+              UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8  // 0xB9-0xF8
+          && L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,  // 0xF9-0xFF
+  };
+#undef UICC_UNDEFINED_8
 #undef UICC_LABEL_ENTRY
-    labels_ready = true;
-  }
+  static_assert(std::size(kHandled) == 0xB9, "the label table assumes opcodes 0x00-0xB8 in order");
 #endif
 
   for (;;) {

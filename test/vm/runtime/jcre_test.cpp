@@ -118,6 +118,15 @@ TEST_F(Jcre, InstallRejectsBadRequests) {
     EXPECT_EQ(e.code(), RuntimeError::Code::bad_parameters);
   }
   try {
+    runtime_->install_applet(package, cls, instance, install_parameters("A000000003100101BB"));
+    FAIL() << "install parameters naming another instance AID were accepted";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(e.code(), RuntimeError::Code::bad_parameters);
+    EXPECT_STREQ(
+        e.what(),
+        "install parameters name instance AID A000000003100101BB, expected A000000003100101AA");
+  }
+  try {
     runtime_->install_applet(Aid::from_hex("A0000000039999"), cls, instance,
                              install_parameters(kWalletInstance));
     FAIL() << "an absent package was accepted";
