@@ -339,6 +339,26 @@ TEST_F(LoadRefusal, DuplicatePackage) {
                  "a package with this AID is already on the card");
 }
 
+TEST_F(LoadRefusal, OverrideWithOtherArgumentWords) {
+  CapBuilder b("A0000000041001");
+  const std::uint8_t lang = b.import_package(kJavaLang, 1, 0);
+  const int base_method = b.add_method({1, 1, 0, Code().op(O::kSconst0).op(O::kSreturn).take()});
+  const int override_method =
+      b.add_method({1, 2, 0, Code().op(O::kSconst1).op(O::kSreturn).take()});
+  ClassSpec a;
+  a.super_class = cap::ClassRef::external(lang, api::lang::kObject);
+  a.public_base = 1;
+  a.public_methods = {base_method};
+  const int class_a = b.add_class(a);
+  ClassSpec sub;
+  sub.internal_super = class_a;
+  sub.public_base = 1;
+  sub.public_methods = {override_method};
+  b.add_class(sub);
+  expect_refused(encode(b.build()), LoadError::Code::link,
+                 "overrides virtual method token 1 with 2 argument words instead of 1");
+}
+
 class LoadRefusalWithoutInt : public LoadRefusal {
  protected:
   LoadRefusalWithoutInt() : LoadRefusal() {
