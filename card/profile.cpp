@@ -47,6 +47,7 @@ Profile default_profile() {
   p.pins.push_back(PinSpec{key_reference::pin_appl_1, format_pin("0000"), 3, false, format_pin("12345678"), 10});
   p.pins.push_back(PinSpec{key_reference::second_pin_appl_1, format_pin("0000"), 3, true, format_pin("12345678"), 10});
   p.pins.push_back(PinSpec{key_reference::adm1, format_pin("12345678"), 10, true, {}, 0});
+  p.usim = default_usim_profile();
   return p;
 }
 
@@ -101,7 +102,10 @@ void install_profile(FileSystem& fs, PinTable& pins, const Profile& profile) {
   dir.record_length = 0x20;
   dir.record_count = 4;
   dir.security = arr_reference(0x2F06, 1);
-  for (const auto& application : profile.applications) {
+  std::vector<DirEntry> listed;
+  if (profile.usim) listed.push_back(DirEntry{profile.usim->aid, "USIM"});
+  listed.insert(listed.end(), profile.applications.begin(), profile.applications.end());
+  for (const auto& application : listed) {
     append(dir.content, dir_record(application.aid, application.label, dir.record_length));
   }
   fs.create(root, dir);
@@ -114,6 +118,8 @@ void install_profile(FileSystem& fs, PinTable& pins, const Profile& profile) {
   ef_iccid.security = arr_reference(0x2F06, 2);
   ef_iccid.content = iccid;
   fs.create(root, ef_iccid);
+
+  if (profile.usim) install_usim_files(fs, root, *profile.usim);
 }
 
 }  // namespace uicc::card

@@ -150,7 +150,7 @@ TEST_F(CardTest, IssuerSecurityDomainAnswersGetData) {
 }
 
 TEST_F(CardTest, UnknownAidIsNotFound) {
-  EXPECT_EQ(sw_of(card, "00A4040007A0000000871002"), 0x6A82);
+  EXPECT_EQ(sw_of(card, "00A4040007A0000000871004"), 0x6A82);
   EXPECT_EQ(sw_of(card, "00A4040011A0000000871002FFFFFFFF890709000001"), 0x6A82);
 }
 

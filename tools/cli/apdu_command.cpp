@@ -79,7 +79,10 @@ class Target {
 
 class InProcessTarget : public Target {
  public:
-  explicit InProcessTarget(card::CardOptions options) : card_(std::move(options)) { card_.power_on(); }
+  explicit InProcessTarget(const CardImageOptions& image) : card_(make_card_options(image)) {
+    warn_if_profile_ignored(image, card_);
+    card_.power_on();
+  }
   Bytes atr() override { return card_.atr(); }
   Bytes transmit(ByteView apdu) override { return card_.transmit(apdu); }
   void reset() override { card_.reset(); }
@@ -111,7 +114,7 @@ int run(const ApduOptions& options, const std::string& log_level) {
   if (!options.reader.empty()) {
     target = std::make_unique<ReaderTarget>(options.reader);
   } else {
-    target = std::make_unique<InProcessTarget>(make_card_options(options.image));
+    target = std::make_unique<InProcessTarget>(options.image);
   }
   std::cout << "ATR " << to_hex(target->atr(), " ") << "\n";
 

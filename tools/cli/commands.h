@@ -11,6 +11,7 @@ namespace uicc::cli {
 // `log_level` is the value of the global --log-level option, read when the command runs.
 void add_run_command(CLI::App& app, const std::string& log_level);
 void add_apdu_command(CLI::App& app, const std::string& log_level);
+void add_convert_command(CLI::App& app, const std::string& log_level);
 void add_cap_command(CLI::App& app);
 
 }  // namespace uicc::cli

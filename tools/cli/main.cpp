@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
   uicc::cli::add_run_command(app, level);
   uicc::cli::add_apdu_command(app, level);
+  uicc::cli::add_convert_command(app, level);
   uicc::cli::add_cap_command(app);
 
   try {

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 
+#include "card/profile_file.h"
+#include "util/log.h"
+
 namespace uicc::cli {
 
 void add_image_options(CLI::App& command, CardImageOptions& options, bool memory_by_default) {
@@ -14,6 +17,9 @@ void add_image_options(CLI::App& command, CardImageOptions& options, bool memory
     command.add_flag("--memory", options.memory_only, "Keep the card in memory only, with no image file");
   }
   command.add_flag("--fresh", options.fresh, "Delete the card image first, so a new card is created");
+  command.add_option("--profile", options.profile,
+                     "Profile file (TOML) for a new card image; an existing image keeps its content")
+      ->check(CLI::ExistingFile);
 }
 
 std::filesystem::path resolve_image_path(const CardImageOptions& options) {
@@ -27,6 +33,7 @@ std::filesystem::path resolve_image_path(const CardImageOptions& options) {
 
 card::CardOptions make_card_options(const CardImageOptions& options) {
   card::CardOptions card_options;
+  if (!options.profile.empty()) card_options.profile = card::load_profile(options.profile);
   bool use_image = !options.memory_only || !options.image.empty();
   if (!use_image) return card_options;
   auto path = resolve_image_path(options);
@@ -34,6 +41,14 @@ card::CardOptions make_card_options(const CardImageOptions& options) {
   if (options.fresh) std::filesystem::remove(path);
   card_options.image = path;
   return card_options;
+}
+
+void warn_if_profile_ignored(const CardImageOptions& options, const card::Card& card) {
+  if (!options.profile.empty() && !card.created_from_profile()) {
+    log::get("cli")->warn("the existing card image was kept, so --profile {} was not applied; add --fresh to "
+                          "create the card from the profile",
+                          options.profile);
+  }
 }
 
 }  // namespace uicc::cli

@@ -32,6 +32,7 @@ int run(const RunOptions& options, const std::string& log_level) {
   if (!options.atr.empty()) card_options.atr = from_hex(options.atr);
 
   card::Card card(std::move(card_options));
+  warn_if_profile_ignored(options.image, card);
   auto logger = log::get("cli");
   if (options.image.memory_only) {
     logger->info("card image kept in memory only");
