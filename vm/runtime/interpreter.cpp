@@ -18,57 +18,60 @@ using cap::Opcode;
 
 // Every opcode the dispatcher handles, in table order. A static_assert below checks the list
 // against vm/cap's table, so the two cannot drift apart.
-#define UICC_INTERPRETER_OPCODES(X)                                                                                   \
-  X(kNop)                                                                                                             \
-  X(kAconstNull)                                                                                                      \
-  X(kSconstM1)                                                                                                        \
-  X(kSconst0)                                                                                                         \
-  X(kSconst1)                                                                                                         \
-  X(kSconst2) X(kSconst3) X(kSconst4) X(kSconst5) X(kIconstM1) X(kIconst0) X(kIconst1) X(                             \
-      kIconst2) X(kIconst3) X(kIconst4) X(kIconst5) X(kBspush) X(kSspush) X(kBipush) X(kSipush)                       \
-      X(kIipush) X(kAload) X(kSload) X(kIload) X(kAload0) X(kAload1) X(kAload2) X(kAload3) X(                         \
-          kSload0) X(kSload1) X(kSload2) X(kSload3) X(kIload0) X(kIload1) X(kIload2) X(kIload3)                       \
-          X(kAaload) X(kBaload) X(kSaload) X(kIaload) X(kAstore) X(kSstore) X(kIstore) X(kAstore0)                    \
-              X(kAstore1) X(kAstore2) X(kAstore3) X(kSstore0) X(kSstore1) X(kSstore2) X(kSstore3)                     \
-                  X(kIstore0) X(kIstore1) X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(                          \
-                      kSastore) X(kIastore) X(kPop) X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX)                      \
-                      X(kSadd) X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(kImul) X(kSdiv) X(kIdiv) X(                      \
-                          kSrem) X(kIrem) X(kSneg) X(kIneg) X(kSshl)                                                  \
-                          X(kIshl) X(kSshr) X(kIshr) X(kSushr) X(kIushr) X(kSand) X(                                  \
-                              kIand) X(kSor) X(kIor) X(kSxor) X(kIxor) X(kSinc)                                       \
-                              X(kIinc) X(kS2b) X(kS2i) X(kI2b) X(kI2s) X(kIcmp) X(kIfeq) X(                           \
-                                  kIfne) X(kIflt) X(kIfge) X(kIfgt) X(kIfle)                                          \
-                                  X(kIfnull) X(kIfnonnull) X(kIfAcmpeq) X(kIfAcmpne) X(kIfScmpeq) X(                  \
-                                      kIfScmpne) X(kIfScmplt) X(kIfScmpge) X(kIfScmpgt) X(kIfScmple)                  \
-                                      X(kGoto) X(kJsr) X(kRet) X(kStableswitch) X(kItableswitch) X(kSlookupswitch) X( \
-                                          kIlookupswitch) X(kAreturn) X(kSreturn) X(kIreturn) X(kReturn)              \
-                                          X(kGetstaticA) X(kGetstaticB) X(kGetstaticS) X(                             \
-                                              kGetstaticI) X(kPutstaticA) X(kPutstaticB) X(kPutstaticS)               \
-                                              X(kPutstaticI) X(kGetfieldA) X(kGetfieldB) X(kGetfieldS) X(             \
-                                                  kGetfieldI) X(kPutfieldA) X(kPutfieldB)                             \
-                                                  X(kPutfieldS) X(                                                    \
-                                                      kPutfieldI) X(kInvokevirtual) X(kInvokespecial)                 \
-                                                      X(kInvokestatic) X(kInvokeinterface) X(kNew) X(kNewarray) X(    \
-                                                          kAnewarray) X(kArraylength) X(kAthrow) X(kCheckcast)        \
-                                                          X(kInstanceof) X(kSincW) X(kIincW) X(kIfeqW) X(kIfneW) X(   \
-                                                              kIfltW) X(kIfgeW) X(kIfgtW)                             \
-                                                              X(kIfleW) X(kIfnullW) X(kIfnonnullW) X(                 \
-                                                                  kIfAcmpeqW) X(kIfAcmpneW) X(kIfScmpeqW)             \
-                                                                  X(kIfScmpneW) X(                                    \
-                                                                      kIfScmpltW) X(kIfScmpgeW) X(kIfScmpgtW)         \
-                                                                      X(kIfScmpleW) X(                                \
-                                                                          kGotoW) X(kGetfieldAW) X(kGetfieldBW)       \
-                                                                          X(kGetfieldSW) X(kGetfieldIW) X(            \
-                                                                              kGetfieldAThis) X(kGetfieldBThis)       \
-                                                                              X(kGetfieldSThis) X(                    \
-                                                                                  kGetfieldIThis) X(kPutfieldAW)      \
-                                                                                  X(kPutfieldBW) X(                   \
-                                                                                      kPutfieldSW)                    \
-                                                                                      X(kPutfieldIW) X(               \
-                                                                                          kPutfieldAThis)             \
-                                                                                          X(kPutfieldBThis)           \
-                                                                                              X(kPutfieldSThis)       \
-                                                                                                  X(kPutfieldIThis)
+#define UICC_INTERPRETER_OPCODES(X)                                                                               \
+  X(kNop)                                                                                                         \
+  X(kAconstNull)                                                                                                  \
+  X(kSconstM1)                                                                                                    \
+  X(kSconst0)                                                                                                     \
+  X(kSconst1)                                                                                                     \
+  X(kSconst2)                                                                                                     \
+  X(kSconst3)                                                                                                     \
+  X(kSconst4) X(kSconst5) X(kIconstM1) X(kIconst0) X(kIconst1) X(kIconst2) X(kIconst3) X(                         \
+      kIconst4) X(kIconst5) X(kBspush) X(kSspush) X(kBipush) X(kSipush) X(kIipush) X(kAload)                      \
+      X(kSload) X(kIload) X(kAload0) X(kAload1) X(kAload2) X(kAload3) X(kSload0) X(kSload1) X(                    \
+          kSload2) X(kSload3) X(kIload0) X(kIload1) X(kIload2) X(kIload3) X(kAaload) X(kBaload)                   \
+          X(kSaload) X(kIaload) X(kAstore) X(kSstore) X(kIstore) X(kAstore0) X(kAstore1) X(                       \
+              kAstore2) X(kAstore3) X(kSstore0) X(kSstore1) X(kSstore2) X(kSstore3) X(kIstore0)                   \
+              X(kIstore1) X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(kSastore) X(                          \
+                  kIastore) X(kPop)                                                                               \
+                  X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX) X(kSadd) X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(    \
+                      kImul) X(kSdiv) X(kIdiv) X(kSrem) X(kIrem)                                                  \
+                      X(kSneg) X(kIneg) X(kSshl) X(                                                               \
+                          kIshl) X(kSshr) X(kIshr) X(kSushr) X(kIushr) X(kSand) X(kIand) X(kSor) X(kIor) X(kSxor) \
+                          X(kIxor) X(kSinc) X(kIinc) X(kS2b) X(kS2i) X(kI2b) X(kI2s) X(kIcmp) X(kIfeq) X(         \
+                              kIfne) X(kIflt) X(kIfge) X(kIfgt) X(kIfle)                                          \
+                              X(kIfnull) X(kIfnonnull) X(kIfAcmpeq) X(kIfAcmpne) X(kIfScmpeq) X(                  \
+                                  kIfScmpne) X(kIfScmplt) X(kIfScmpge) X(kIfScmpgt) X(kIfScmple)                  \
+                                  X(kGoto) X(kJsr) X(kRet) X(kStableswitch) X(kItableswitch) X(kSlookupswitch) X( \
+                                      kIlookupswitch) X(kAreturn) X(kSreturn) X(kIreturn) X(kReturn)              \
+                                      X(kGetstaticA) X(kGetstaticB) X(kGetstaticS) X(                             \
+                                          kGetstaticI) X(kPutstaticA) X(kPutstaticB) X(kPutstaticS)               \
+                                          X(kPutstaticI) X(kGetfieldA) X(kGetfieldB) X(kGetfieldS) X(             \
+                                              kGetfieldI) X(kPutfieldA) X(kPutfieldB)                             \
+                                              X(kPutfieldS) X(                                                    \
+                                                  kPutfieldI) X(kInvokevirtual) X(kInvokespecial)                 \
+                                                  X(kInvokestatic) X(kInvokeinterface) X(kNew) X(                 \
+                                                      kNewarray) X(kAnewarray) X(kArraylength) X(kAthrow)         \
+                                                      X(kCheckcast) X(kInstanceof) X(kSincW) X(kIincW) X(         \
+                                                          kIfeqW) X(kIfneW) X(kIfltW)                             \
+                                                          X(kIfgeW) X(                                            \
+                                                              kIfgtW) X(kIfleW) X(kIfnullW)                       \
+                                                              X(kIfnonnullW) X(kIfAcmpeqW) X(kIfAcmpneW) X(       \
+                                                                  kIfScmpeqW) X(kIfScmpneW) X(kIfScmpltW)         \
+                                                                  X(kIfScmpgeW) X(                                \
+                                                                      kIfScmpgtW) X(kIfScmpleW) X(kGotoW)         \
+                                                                      X(kGetfieldAW) X(kGetfieldBW) X(            \
+                                                                          kGetfieldSW) X(kGetfieldIW)             \
+                                                                          X(kGetfieldAThis) X(                    \
+                                                                              kGetfieldBThis) X(kGetfieldSThis)   \
+                                                                              X(kGetfieldIThis) X(                \
+                                                                                  kPutfieldAW) X(kPutfieldBW)     \
+                                                                                  X(kPutfieldSW) X(               \
+                                                                                      kPutfieldIW)                \
+                                                                                      X(kPutfieldAThis) X(        \
+                                                                                          kPutfieldBThis)         \
+                                                                                          X(kPutfieldSThis)       \
+                                                                                              X(kPutfieldIThis)
 
 #define UICC_LIST_ENTRY(name) Opcode::name,
 constexpr Opcode kHandled[] = {UICC_INTERPRETER_OPCODES(UICC_LIST_ENTRY)};
@@ -123,8 +126,8 @@ inline void store_word(std::uint8_t* p, Slot v) {
   p[3] = static_cast<std::uint8_t>(v);
 }
 
-// Java's shift rules for short and int (JCVM 3.0.5 §7.5 sshl, sshr, sushr): the distance is
-// masked to 5 bits; the short is shifted as an int and truncated.
+// Java's shift rules for short and int (JCVM 3.0.5 §7.5 sshl, sshr, sushr). The distance is
+// masked to 5 bits, and the short is shifted as an int and then truncated.
 inline Slot shift_short_left(Slot a, Slot b) {
   return from_short(s32(a) << (b & 0x1F));
 }
@@ -548,15 +551,28 @@ Slot Machine::run(std::size_t entry_depth) {
   std::size_t result_words = 0;
 
 #if UICC_COMPUTED_GOTO
-  static void* labels[256];
-  static bool labels_ready = false;
-  if (!labels_ready) {
-    for (auto& label : labels) label = &&L_undefined;
-#define UICC_LABEL_ENTRY(name) labels[static_cast<std::uint8_t>(Opcode::name)] = &&L_##name;
-    UICC_INTERPRETER_OPCODES(UICC_LABEL_ENTRY)
+  // Constant-initialized, so cards on several threads share it without a guard. The handled
+  // opcodes are 0x00-0xB8 in table order (checked by handles_every_opcode), the 71 values
+  // above are undefined.
+#define UICC_LABEL_ENTRY(name) &&L_##name,
+#define UICC_UNDEFINED_8                                                                    \
+  &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, &&L_undefined, \
+      &&L_undefined, &&L_undefined,
+  static void* const labels[256] = {
+      UICC_INTERPRETER_OPCODES(UICC_LABEL_ENTRY)  // 0x00-0xB8
+          UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8
+              UICC_UNDEFINED_8 UICC_UNDEFINED_8 UICC_UNDEFINED_8  // 0xB9-0xF8
+          && L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,
+      &&L_undefined,  // 0xF9-0xFF
+  };
+#undef UICC_UNDEFINED_8
 #undef UICC_LABEL_ENTRY
-    labels_ready = true;
-  }
+  static_assert(std::size(kHandled) == 0xB9, "the label table assumes opcodes 0x00-0xB8 in order");
 #endif
 
   for (;;) {
@@ -628,8 +644,8 @@ Slot Machine::run(std::size_t entry_depth) {
       }
       }
     } catch (const JavaThrow& thrown) {
-      // Unwinds: searches the handlers of each frame from the top down to the entry frame; if
-      // none catches, the exception leaves run() (JCVM 3.0.5 §7.5 athrow).
+      // Unwinds by searching the handlers of each frame from the top down to the entry frame.
+      // If none catches, the exception leaves run() (JCVM 3.0.5 §7.5 athrow).
       std::uint32_t offset = static_cast<std::uint32_t>(op_pc - method->code);
       bool caught = false;
       while (!caught) {

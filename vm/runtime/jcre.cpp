@@ -240,10 +240,10 @@ void Machine::commit_transaction() {
   store_.commit_transaction();
 }
 
-// Aborts the open transaction. Objects it allocated are released by the store; their handles
-// are then taken by tombstones (zero-size RAM objects of no VM kind) until the end of the
-// command, so that a reference still held in a local variable or a transient array reads as
-// null instead of reaching a later object (JCRE 3.0.5 §7.6.2).
+// Aborts the open transaction. The store releases the objects the transaction allocated.
+// Tombstones (zero-size RAM objects of no VM kind) then take their handles until the end of
+// the command. So a reference still held in a local variable reads as null instead of
+// reaching a later object (JCRE 3.0.5 §7.6.2), and transient arrays are cleared of them.
 void Machine::abort_transaction() {
   if (!store_.in_transaction()) {
     throw_java(api::framework_class(api::framework::kTransactionException),

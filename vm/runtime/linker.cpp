@@ -195,6 +195,18 @@ Package* Machine::link_cap(const cap::CapFile& cap, ByteView bytes, std::uint16_
   std::map<const Class*, const cap::ClassInfo*> infos_by_class;
   for (const cap::ClassInfo& info : cap.classes.classes)
     infos_by_class[classes_by_offset.at(info.offset)] = &info;
+  // An override must take the same argument words as the method it overrides, or calls through
+  // the superclass's token would misalign the callee's frame.
+  auto check_override = [&](const Class* cls, const Class* super, std::uint8_t token,
+                            const Method* method) {
+    const Method* overridden = resolve_virtual(super, token);
+    if (overridden != nullptr && overridden->nargs != method->nargs) {
+      fail(LoadError::Code::link,
+           fmt::format(
+               "{}: {} overrides virtual method token {} with {} argument words instead of {}",
+               name, cls->name, token & 0x7F, method->nargs, overridden->nargs));
+    }
+  };
   std::function<void(Class*, const cap::ClassInfo&)> complete = [&](Class* cls,
                                                                     const cap::ClassInfo& info) {
     if (state[cls] == 2) return;
@@ -232,6 +244,7 @@ Package* Machine::link_cap(const cap::CapFile& cap, ByteView bytes, std::uint16_
       if (cls->public_methods.size() <= token) cls->public_methods.resize(token + 1, nullptr);
       if (offset == 0xFFFF || offset == 0) continue;
       Method* method = method_at(offset, "a public virtual method table");
+      check_override(cls, super, static_cast<std::uint8_t>(token), method);
       method->owner = cls;
       cls->public_methods[token] = method;
     }
@@ -242,6 +255,8 @@ Package* Machine::link_cap(const cap::CapFile& cap, ByteView bytes, std::uint16_
       if (cls->package_methods.size() <= token) cls->package_methods.resize(token + 1, nullptr);
       if (offset == 0xFFFF || offset == 0) continue;
       Method* method = method_at(offset, "a package virtual method table");
+      if (super->package == p)
+        check_override(cls, super, static_cast<std::uint8_t>(token | 0x80), method);
       method->owner = cls;
       cls->package_methods[token] = method;
     }

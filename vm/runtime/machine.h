@@ -67,8 +67,8 @@ inline constexpr std::uint16_t kNoApplet = 0xFFFF;
 
 // Where a store object lives, looked up once and cached per handle, so that an instruction
 // touching an object does one vector access instead of several checked store lookups. The
-// store keeps an object's header and bytes at fixed addresses until it is released; the
-// Machine forgets the cache whenever objects may have been released (release, abort).
+// store keeps an object's header and bytes at fixed addresses until it is released. The
+// Machine clears the cache whenever objects may have been released (release, abort).
 struct CachedObject {
   const store::ObjectHeader* header = nullptr;
   std::uint8_t* data = nullptr;

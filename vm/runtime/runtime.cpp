@@ -180,12 +180,13 @@ void check_install_parameters(ByteView parameters, const Aid& instance_aid) {
           RuntimeError::Code::bad_parameters,
           fmt::format("install parameters {} are not three LV fields", to_hex(parameters)));
     }
-    if (field == 0 &&
-        ByteView(parameters.data() + 1, parameters[0]).size() != instance_aid.size()) {
-      throw RuntimeError(
-          RuntimeError::Code::bad_parameters,
-          fmt::format("install parameters name an instance AID of {} bytes, expected {}",
-                      parameters[0], instance_aid.to_hex()));
+    // The instance AID in the parameters is the one being installed.
+    const ByteView value(parameters.data() + at + 1, parameters[at]);
+    if (field == 0 && !std::equal(value.begin(), value.end(), instance_aid.bytes().begin(),
+                                  instance_aid.bytes().end())) {
+      throw RuntimeError(RuntimeError::Code::bad_parameters,
+                         fmt::format("install parameters name instance AID {}, expected {}",
+                                     to_hex(value), instance_aid.to_hex()));
     }
     at += 1u + parameters[at];
   }

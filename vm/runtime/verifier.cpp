@@ -127,7 +127,7 @@ class MethodVerifier {
     }
     states_[0] = entry;
 
-    // Iterates to a fixed point; each pass can only move types towards kTop, so the number of
+    // Iterates to a fixed point. Each pass can only move types towards kTop, so the number of
     // passes is bounded by the number of words times the height of the type lattice.
     const std::size_t max_passes = 4 + 3 * (local_count + method_.max_stack + 2);
     for (std::size_t pass = 0;; ++pass) {

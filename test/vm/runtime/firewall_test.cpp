@@ -72,7 +72,7 @@ TEST_F(Firewall, OtherContextsArrayIsOutOfReach) {
             4);
 }
 
-TEST_F(Firewall, NonShareableObjectOfOtherContextCannotBeCalled) {
+TEST_F(Firewall, OtherContextsObjectNotCallable) {
   EXPECT_EQ(from_hostile(call_, wallet_applet().object), "java/lang/SecurityException");
 }
 

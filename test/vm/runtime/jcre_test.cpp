@@ -118,6 +118,15 @@ TEST_F(Jcre, InstallRejectsBadRequests) {
     EXPECT_EQ(e.code(), RuntimeError::Code::bad_parameters);
   }
   try {
+    runtime_->install_applet(package, cls, instance, install_parameters("A000000003100101BB"));
+    FAIL() << "install parameters naming another instance AID were accepted";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(e.code(), RuntimeError::Code::bad_parameters);
+    EXPECT_STREQ(
+        e.what(),
+        "install parameters name instance AID A000000003100101BB, expected A000000003100101AA");
+  }
+  try {
     runtime_->install_applet(Aid::from_hex("A0000000039999"), cls, instance,
                              install_parameters(kWalletInstance));
     FAIL() << "an absent package was accepted";
@@ -328,6 +337,26 @@ TEST_F(LoadRefusal, DuplicatePackage) {
   packages_before_ = runtime_->packages().size();
   expect_refused(encode(one_method(code).build()), LoadError::Code::already_loaded,
                  "a package with this AID is already on the card");
+}
+
+TEST_F(LoadRefusal, OverrideWithOtherArgumentWords) {
+  CapBuilder b("A0000000041001");
+  const std::uint8_t lang = b.import_package(kJavaLang, 1, 0);
+  const int base_method = b.add_method({1, 1, 0, Code().op(O::kSconst0).op(O::kSreturn).take()});
+  const int override_method =
+      b.add_method({1, 2, 0, Code().op(O::kSconst1).op(O::kSreturn).take()});
+  ClassSpec a;
+  a.super_class = cap::ClassRef::external(lang, api::lang::kObject);
+  a.public_base = 1;
+  a.public_methods = {base_method};
+  const int class_a = b.add_class(a);
+  ClassSpec sub;
+  sub.internal_super = class_a;
+  sub.public_base = 1;
+  sub.public_methods = {override_method};
+  b.add_class(sub);
+  expect_refused(encode(b.build()), LoadError::Code::link,
+                 "overrides virtual method token 1 with 2 argument words instead of 1");
 }
 
 class LoadRefusalWithoutInt : public LoadRefusal {
