@@ -10,7 +10,8 @@ namespace uicc::api::crypto {
 namespace {
 
 // Process-wide caches of fetched algorithms. Fetched objects are reference counted by
-// OpenSSL; the cache keeps one reference each for the life of the process.
+// OpenSSL; the cache keeps one reference each for the life of the process. The maps are never
+// destroyed, so the fetched objects stay reachable until exit and leak checkers pass.
 template <typename T, typename Fetch>
 T* cached_fetch(std::map<std::string, T*>& cache, std::mutex& mutex, const char* name,
                 Fetch fetch) {
@@ -25,21 +26,21 @@ T* cached_fetch(std::map<std::string, T*>& cache, std::mutex& mutex, const char*
 }  // namespace
 
 const EVP_CIPHER* fetch_cipher(const char* name) {
-  static std::map<std::string, EVP_CIPHER*> cache;
+  static auto* cache = new std::map<std::string, EVP_CIPHER*>();
   static std::mutex mutex;
-  return cached_fetch(cache, mutex, name, EVP_CIPHER_fetch);
+  return cached_fetch(*cache, mutex, name, EVP_CIPHER_fetch);
 }
 
 const EVP_MD* fetch_md(const char* name) {
-  static std::map<std::string, EVP_MD*> cache;
+  static auto* cache = new std::map<std::string, EVP_MD*>();
   static std::mutex mutex;
-  return cached_fetch(cache, mutex, name, EVP_MD_fetch);
+  return cached_fetch(*cache, mutex, name, EVP_MD_fetch);
 }
 
 EVP_MAC* fetch_mac(const char* name) {
-  static std::map<std::string, EVP_MAC*> cache;
+  static auto* cache = new std::map<std::string, EVP_MAC*>();
   static std::mutex mutex;
-  return cached_fetch(cache, mutex, name, EVP_MAC_fetch);
+  return cached_fetch(*cache, mutex, name, EVP_MAC_fetch);
 }
 
 void fail_openssl(const std::string& what) {
