@@ -75,7 +75,7 @@ std::string describe(StatusWord sw) {
   }
   switch (sw.sw1()) {
     case 0x61:
-      return fmt::format("{} response bytes available (GET RESPONSE)", sw.sw2() == 0 ? 256 : sw.sw2());
+      return fmt::format("{} response bytes available with GET RESPONSE", sw.sw2() == 0 ? 256 : sw.sw2());
     case 0x6C:
       return fmt::format("wrong Le, exact length is {}", sw.sw2() == 0 ? 256 : sw.sw2());
     case 0x91:

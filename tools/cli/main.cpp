@@ -10,14 +10,17 @@
 int main(int argc, char** argv) {
   CLI::App app{"uicc: a UICC with a Java Card VM, on a PC/SC virtual reader"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --log-level may follow the sub-command
   app.set_version_flag("--version", "uicc 0.1.0");
   std::string level = "info";
   app.add_option("--log-level", level, "Log level: trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.parse_complete_callback([&] { uicc::log::configure(spdlog::level::from_str(level), false); });
 
-  uicc::cli::add_run_command(app);
-  uicc::cli::add_apdu_command(app);
+  uicc::cli::add_run_command(app, level);
+  uicc::cli::add_apdu_command(app, level);
+  uicc::cli::add_convert_command(app, level);
+  uicc::cli::add_cap_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,301 @@
+#include "card/card.h"
+
+#include <openssl/rand.h>
+
+#include <fmt/format.h>
+
+#include "apdu/atr.h"
+#include "apdu/cla.h"
+#include "apdu/select.h"
+#include "card/isd_stub.h"
+#include "card/roots.h"
+#include "util/log.h"
+
+namespace uicc::card {
+
+using apdu::Command;
+using apdu::Response;
+namespace sw = apdu::sw;
+
+namespace {
+
+constexpr std::uint8_t kCardInfoKind = 0x01;
+constexpr std::uint32_t kCardInfoSize = 16;  // format version (1), IC serial number (4), reserved
+
+std::unique_ptr<store::Store> open_store(const CardOptions& options) {
+  if (options.image) return store::Store::open(*options.image, options.limits);
+  return std::make_unique<store::Store>(options.limits);
+}
+
+// GlobalPlatform's CPLC (42 bytes) with our IC serial number; the other fields name no real
+// fabricator and stay zero.
+Bytes make_cplc(ByteView serial) {
+  Bytes cplc(42, 0x00);
+  std::copy(serial.begin(), serial.end(), cplc.begin() + 12);  // IC serial number
+  return cplc;
+}
+
+}  // namespace
+
+Card::Card(CardOptions options)
+    : options_(std::move(options)),
+      store_(open_store(options_)),
+      fs_(*store_),
+      pins_(*store_),
+      files_(fs_, pins_),
+      channels_(options_.logical_channels) {
+  if (options_.logical_channels != 4 && options_.logical_channels != 20) {
+    throw std::invalid_argument(fmt::format("logical channel count {} is not 4 or 20", options_.logical_channels));
+  }
+  atr_ = options_.atr.value_or(apdu::default_atr(options_.logical_channels));
+  if (auto problem = apdu::parse_atr(atr_); std::holds_alternative<std::string>(problem)) {
+    throw std::invalid_argument(fmt::format("ATR {} is invalid: {}", to_hex(atr_), std::get<std::string>(problem)));
+  }
+
+  if (store_->root(roots::kCardInfo) == store::kNull) {
+    create_card_identity();
+    install_profile(fs_, pins_, options_.profile);
+    store_->flush();
+    created_from_profile_ = true;
+    log::get("card")->info("created card image with profile '{}'", options_.profile.name);
+  }
+  Handle info = store_->root(roots::kCardInfo);
+  isd_ = std::make_unique<IsdStub>(make_cplc(store_->view(info).subspan(1, 4)));
+  applications_.push_back(isd_.get());
+}
+
+Card::~Card() = default;
+
+void Card::create_card_identity() {
+  Bytes info(kCardInfoSize, 0);
+  info[0] = 1;
+  if (RAND_bytes(info.data() + 1, 4) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+  store::atomically(*store_, [&] {
+    Handle handle = store_->allocate(store::ObjectHeader{kCardInfoKind, 0, 0, 0}, kCardInfoSize);
+    store_->write(handle, 0, info);
+    store_->set_root(roots::kCardInfo, handle);
+  });
+}
+
+void Card::add_application(apdu::Application& application) { applications_.push_back(&application); }
+
+void Card::clear_transient_state() {
+  channels_.reset();
+  for (auto& state : channel_states_) state = ChannelState{};
+  files_.select_mf(channel_states_[0].files);
+  pins_.reset_security_status();
+}
+
+void Card::power_on() {
+  clear_transient_state();
+  powered_ = true;
+  log::get("card")->info("power on");
+}
+
+void Card::power_off() {
+  store_->flush();
+  clear_transient_state();
+  powered_ = false;
+  log::get("card")->info("power off");
+}
+
+void Card::reset() {
+  store_->flush();
+  clear_transient_state();
+  powered_ = true;
+  ++statistics_.resets;
+  log::get("card")->info("reset");
+}
+
+Bytes Card::transmit(ByteView bytes) {
+  auto trace = log::get("apdu");
+  trace->trace("> {}", to_hex(bytes, " "));
+  if (!powered_) power_on();
+  ++statistics_.commands;
+
+  Response response;
+  auto parsed = apdu::parse_command(bytes);
+  if (auto* status = std::get_if<apdu::StatusWord>(&parsed)) {
+    response.sw = *status;
+  } else {
+    const Command& command = std::get<Command>(parsed);
+    apdu::ClassByte cla{command.cla};
+    std::uint8_t channel = cla.channel();
+    // ISO/IEC 7816-4 §5.4.2: INS 6X and 9X are invalid; §5.4.1: CLA FF is invalid.
+    if (!cla.valid()) {
+      response.sw = sw::cla_not_supported;
+    } else if ((command.ins & 0xF0) == 0x60 || (command.ins & 0xF0) == 0x90) {
+      response.sw = sw::ins_not_supported;
+    } else if (!channels_.is_open(channel)) {
+      response.sw = sw::logical_channel_not_supported;
+    } else {
+      ChannelState& state = channel_states_[channel];
+      if (command.ins == apdu::kInsGetResponse) {
+        response = apdu::get_response(command, state.pending);
+      } else {
+        Response produced;
+        try {
+          produced = dispatch(channel, command);
+        } catch (const apdu::StatusError& e) {
+          produced = Response{{}, e.status()};
+        } catch (const store::OutOfMemory& e) {
+          log::get("card")->warn("command {:02X} {:02X}: {}", command.cla, command.ins, e.what());
+          produced = Response{{}, sw::not_enough_memory};
+        } catch (const store::PowerLoss&) {
+          throw;
+        } catch (const std::exception& e) {
+          log::get("card")->error("command {:02X} {:02X} failed: {}", command.cla, command.ins, e.what());
+          produced = Response{{}, sw::technical_problem};
+        }
+        response = apdu::shape_response(command, std::move(produced), state.pending);
+      }
+    }
+  }
+
+  // Nothing leaves the card before its effects are in the image.
+  store_->flush();
+  Bytes out = response.encode();
+  trace->trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
+  return out;
+}
+
+bool Card::selected_elsewhere(const apdu::Application& application, std::uint8_t channel) const {
+  for (std::uint8_t other = 0; other < channels_.count(); ++other) {
+    if (other != channel && channels_.is_open(other) && channel_states_[other].application == &application) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Response Card::dispatch(std::uint8_t channel, const Command& command) {
+  ChannelState& state = channel_states_[channel];
+  apdu::ClassByte cla{command.cla};
+
+  if (!cla.proprietary() && command.ins == apdu::kInsManageChannel) return manage_channel(channel, command);
+  if (!cla.proprietary() && command.ins == apdu::kInsSelect && command.p1 == apdu::kSelectByDfName) {
+    return select_by_name(channel, command);
+  }
+
+  // File commands go to the platform when no application or an ADF is selected (ETSI TS
+  // 102 221 §8.5: the ADF's files belong to the platform even while its applet runs).
+  bool file_command = files_.find(command) != nullptr;
+  bool platform_owns = state.application == nullptr || state.files.current_adf != store::kNull;
+  if (file_command && platform_owns) return files_.process(state.files, command);
+  if (state.application != nullptr) return state.application->process(channel, command);
+
+  // Nothing selected handles it: a known instruction in the other class is a class error.
+  Command other = command;
+  other.cla = static_cast<std::uint8_t>(command.cla ^ 0x80);
+  if (files_.find(other) != nullptr) apdu::fail(sw::cla_not_supported);
+  apdu::fail(sw::ins_not_supported);
+}
+
+Response Card::manage_channel(std::uint8_t channel, const Command& command) {
+  Response response;
+  auto result = channels_.manage(channel, command, response);
+  if (!result) return response;
+
+  if (auto* opened = std::get_if<apdu::ChannelTable::Opened>(&*result)) {
+    ChannelState& fresh = channel_states_[opened->channel];
+    fresh = ChannelState{};
+    // Java Card 3.0.5 RE §4.5.1 and ETSI TS 102 221 §11.1.17: a channel opened from the basic
+    // channel starts at the MF with no application. A channel opened from another channel
+    // takes over that channel's selection, which only a multiselectable application accepts.
+    if (opened->origin == 0) {
+      files_.select_mf(fresh.files);
+    } else {
+      const ChannelState& origin = channel_states_[opened->origin];
+      if (origin.application != nullptr) {
+        if (!origin.application->multi_selectable() || !origin.application->select(opened->channel)) {
+          channels_.close(opened->channel);
+          return Response{{}, sw::conditions_not_satisfied};
+        }
+      }
+      fresh.application = origin.application;
+      fresh.files = origin.files;
+    }
+    return response;
+  }
+
+  auto closed = std::get<apdu::ChannelTable::Closed>(*result);
+  ChannelState& state = channel_states_[closed.channel];
+  if (state.application != nullptr) state.application->deselect(closed.channel);
+  state = ChannelState{};
+  return response;
+}
+
+Response Card::select_by_name(std::uint8_t channel, const Command& command) {
+  ChannelState& state = channel_states_[channel];
+
+  // ISO/IEC 7816-4 §11.2.2 and ETSI TS 102 221 §11.1.1.2: P2 b4-b3 response (FCI, FCP,
+  // none), b2-b1 occurrence, b8-b5 application session control (0000 activation, 0100
+  // termination).
+  std::uint8_t control = command.p2 & 0xF0;
+  std::uint8_t requested = command.p2 & 0x0C;
+  if ((control != 0x00 && control != 0x40) || requested == 0x08) apdu::fail(sw::incorrect_p1_p2);
+  if (command.data.size() > apdu::kMaxAidLength) apdu::fail(sw::file_not_found);
+
+  // Candidates: registered applications first, then ADFs without an application.
+  struct Candidate {
+    ByteView aid;
+    apdu::Application* application;
+    Handle adf;
+  };
+  std::vector<Candidate> candidates;
+  for (apdu::Application* application : applications_) candidates.push_back({application->aid(), application, store::kNull});
+  std::vector<FileInfo> adfs;
+  for (Handle adf : fs_.adfs()) adfs.push_back(fs_.info(adf));
+  for (const FileInfo& adf : adfs) candidates.push_back({adf.aid, nullptr, adf.handle});
+
+  std::optional<std::size_t> current;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    bool same_app = candidates[i].application != nullptr && candidates[i].application == state.application;
+    bool same_adf = candidates[i].adf != store::kNull && candidates[i].adf == state.files.current_adf;
+    if (same_app || same_adf) current = i;
+  }
+
+  std::optional<std::size_t> index;
+  if (command.data.empty()) {
+    // GlobalPlatform Card Specification 2.3.1 §11.9.2.1: SELECT without data selects the ISD.
+    index = 0;
+  } else {
+    std::vector<ByteView> aids;
+    for (const auto& c : candidates) aids.push_back(c.aid);
+    index = apdu::find_by_name(aids, command.data, apdu::occurrence_of(command.p2), current);
+  }
+  if (!index) apdu::fail(sw::file_not_found);
+  const Candidate& target = candidates[*index];
+
+  // Termination: close the application session and return to the MF.
+  if (control == 0x40) {
+    if (!current || *current != *index) apdu::fail(sw::conditions_not_satisfied);
+    if (state.application != nullptr) state.application->deselect(channel);
+    state.application = nullptr;
+    files_.select_mf(state.files);
+    return Response{};
+  }
+
+  if (target.application != nullptr && !target.application->multi_selectable() &&
+      selected_elsewhere(*target.application, channel)) {
+    apdu::fail(sw::conditions_not_satisfied);
+  }
+
+  // Java Card 3.0.5 RE §4.6: the current application is deselected first, also when it is
+  // selected again.
+  if (state.application != nullptr) state.application->deselect(channel);
+  state.application = nullptr;
+  if (target.application != nullptr) {
+    if (!target.application->select(channel)) {
+      files_.select_mf(state.files);
+      apdu::fail(sw::applet_selection_failed);
+    }
+    state.application = target.application;
+  }
+
+  if (target.adf != store::kNull) return files_.select_adf(state.files, target.adf, command);
+  files_.select_mf(state.files);
+  return target.application->process(channel, command);
+}
+
+}  // namespace uicc::card

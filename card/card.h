@@ -1,0 +1,96 @@
+// The emulated UICC: the persistent store, the file system, the applications, logical
+// channels and the APDU dispatcher, behind power-on, reset and transmit.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "apdu/application.h"
+#include "apdu/card_slot.h"
+#include "apdu/channels.h"
+#include "apdu/t0.h"
+#include "card/fs/file_commands.h"
+#include "card/profile.h"
+#include "vm/store/store.h"
+
+namespace uicc::card {
+
+struct CardOptions {
+  // The card image; without one the card lives in memory only.
+  std::optional<std::filesystem::path> image;
+  // The profile a new image is created with; an existing image keeps its own content.
+  Profile profile = default_profile();
+  int logical_channels = 4;  // 4 or 20
+  std::optional<Bytes> atr;  // replaces the default ATR
+  store::Limits limits;
+};
+
+struct CardStatistics {
+  std::uint64_t commands = 0;
+  std::uint64_t resets = 0;
+};
+
+class Card : public apdu::CardSlot {
+ public:
+  // Opens or creates the card image. Throws store::ImageError for an unreadable image and
+  // std::invalid_argument for a bad option (the message names the value).
+  explicit Card(CardOptions options = {});
+  ~Card() override;
+  Card(const Card&) = delete;
+  Card& operator=(const Card&) = delete;
+
+  Bytes atr() override { return atr_; }
+  // Cold and warm resets clear every transient state: open channels, selections, security
+  // status, pending responses. Persistent state is untouched.
+  void power_on() override;
+  void power_off() override;
+  void reset() override;
+  bool powered() const { return powered_; }
+
+  // Processes one C-APDU and returns the R-APDU. Never throws for bad input: a malformed
+  // command gets its status word. A store::PowerLoss from fault injection is passed on.
+  Bytes transmit(ByteView command) override;
+
+  const CardStatistics& statistics() const { return statistics_; }
+  // True if this card created its image (or lives in memory) and so holds the given profile.
+  bool created_from_profile() const { return created_from_profile_; }
+  store::Store& store() { return *store_; }
+  FileSystem& file_system() { return fs_; }
+  PinTable& pins() { return pins_; }
+
+  // Makes an application selectable by AID, in registration order after those present.
+  void add_application(apdu::Application& application);
+
+ private:
+  struct ChannelState {
+    FileContext files;
+    apdu::Application* application = nullptr;
+    apdu::PendingResponse pending;
+  };
+
+  apdu::Response dispatch(std::uint8_t channel, const apdu::Command& command);
+  apdu::Response manage_channel(std::uint8_t channel, const apdu::Command& command);
+  apdu::Response select_by_name(std::uint8_t channel, const apdu::Command& command);
+  void clear_transient_state();
+  bool selected_elsewhere(const apdu::Application& application, std::uint8_t channel) const;
+  void create_card_identity();
+
+  CardOptions options_;
+  std::unique_ptr<store::Store> store_;
+  FileSystem fs_;
+  PinTable pins_;
+  FileCommands files_;
+  std::unique_ptr<apdu::Application> isd_;
+  std::vector<apdu::Application*> applications_;
+  apdu::ChannelTable channels_;
+  std::array<ChannelState, apdu::kMaxLogicalChannels> channel_states_{};
+  Bytes atr_;
+  bool powered_ = false;
+  bool created_from_profile_ = false;
+  CardStatistics statistics_;
+};
+
+}  // namespace uicc::card

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds uicc and runs every test:
+#  1. unit and integration tests in a release build (the integration tests drive the card
+#     through a private pcscd and need root for their mount namespace);
+#  2. the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer;
+#  3. the VM tests with computed-goto dispatch;
+#  4. every libFuzzer target for a bounded time (FUZZ_SECONDS each, default 60).
+# Build folders: build-release, build-sanitize, build-goto, build-fuzz.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-60}
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "dependencies"
+"$root/tools/scripts/install-dependencies.sh"
+
+step "release build and all tests"
+"$root/tools/scripts/build.sh" "$root/build-release" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir "$root/build-release" --output-on-failure -j "$jobs" --timeout 600
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer build, unit tests"
+"$root/tools/scripts/build.sh" "$root/build-sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_SANITIZE=ON \
+  -DUICC_BUILD_BENCHMARKS=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L unit --timeout 900
+
+step "computed-goto dispatch, VM tests"
+"$root/tools/scripts/build.sh" "$root/build-goto" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_COMPUTED_GOTO=ON \
+  -DUICC_BUILD_BENCHMARKS=OFF
+ctest --test-dir "$root/build-goto" --output-on-failure -j "$jobs" -L vm --timeout 600 --no-tests=ignore
+
+step "fuzzers, ${fuzz_seconds} s each"
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DUICC_FUZZ=ON -DUICC_BUILD_BENCHMARKS=OFF -DUICC_BUILD_TESTS=ON >/dev/null
+cmake --build "$root/build-fuzz" -j "$jobs" --target fuzzers
+shopt -s nullglob
+fuzzers=("$root"/build-fuzz/test/fuzz/*_fuzz)
+for fuzzer in "${fuzzers[@]}"; do
+  corpus="$root/build-fuzz/corpus/$(basename "$fuzzer")"
+  mkdir -p "$corpus"
+  seeds="$root/test/fuzz/seeds/$(basename "$fuzzer")"
+  [ -d "$seeds" ] || seeds=""
+  echo "fuzzing $(basename "$fuzzer")"
+  "$fuzzer" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" $seeds
+done
+[ ${#fuzzers[@]} -gt 0 ] || echo "no fuzz targets built"
+
+step "all tests passed"
