@@ -34,8 +34,9 @@ struct Intent {
 class RegistryStore {
  public:
   // The store object of the registry sits at `root`. Objects of the registry carry header
-  // kind kObjectKind.
-  static constexpr std::uint8_t kObjectKind = 0x47;  // 'G'
+  // kind kObjectKind: below 0x40, where the VM's kinds start (vm/runtime/value.h), and apart
+  // from the card layer's 0x01 and 0x10-0x1F.
+  static constexpr std::uint8_t kObjectKind = 0x20;
 
   RegistryStore(store::Store& store, std::size_t root);
 

@@ -87,7 +87,7 @@ void FakeContent::save() {
   }
   // Like the runtime, a change is one transaction: the new table or the old one survives.
   store::atomically(store_, [&] {
-    store::Handle fresh = store_.allocate(store::ObjectHeader{0x46, 0, 0, 0},
+    store::Handle fresh = store_.allocate(store::ObjectHeader{0x21, 0, 0, 0},
                                           static_cast<std::uint32_t>(content.size() + 512));
     store_.write(fresh, 0, content);
     store_.set_root(root_, fresh);
