@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "security_domains/life_cycle.h"
 #include "test/security_domains/gp_card.h"
 #include "tools/gp/cap_file.h"
@@ -216,6 +218,29 @@ TEST(Client, SmallLoadBlocksAndAnotherInstance) {
   EXPECT_EQ(apdus, 2u + (file.load_file_data_block.size() + 4 + 15) / 16);
   connected.client.select(*options.instance);
   EXPECT_EQ(connected.raw("8010000000").sw, apdu::sw::ok);
+}
+
+// The 30 KB applet of the load benchmark: its tables come through LOAD intact. The expected
+// bytes follow the formula of java/make_large_applet.py.
+TEST(Client, InstallsTheLargeApplet) {
+  Connected connected;
+  connected.open(0x03);
+  LoadFile file = read_cap_file(UICC_LARGE_APPLET_CAP);
+  EXPECT_GT(file.load_file_data_block.size(), 30000u);
+  connected.client.install(file, Client::InstallOptions{});
+  connected.client.select(from_hex("F075696363020101"));
+  for (std::uint64_t table = 0; table < 4; ++table) {
+    for (std::uint64_t index : {0u, 1u, 4000u, 7579u}) {
+      std::uint64_t mixed = ((index * 37 + table * 101) * 2654435761u) >> 13;
+      auto expected = static_cast<std::uint8_t>(static_cast<int>(mixed % 256) - 128);
+      apdu::Response response = connected.raw(fmt::format("80{:02X}{:04X}01", table, index));
+      ASSERT_EQ(response.sw, apdu::sw::ok) << table << " " << index;
+      ASSERT_EQ(response.data.size(), 1u);
+      EXPECT_EQ(response.data[0], expected) << table << " " << index;
+    }
+  }
+  // Index 7580 is one past the end of each table.
+  EXPECT_EQ(connected.raw("80001D9C01").sw, apdu::sw::wrong_p1_p2);
 }
 
 TEST(Client, ACorruptLoadFileIsRefusedAndLeavesNothing) {

@@ -5,18 +5,17 @@ The card manager of gp_test_card runs on the Java Card runtime. The tests list t
 the sample applet built by the SDK, use it with pyscard, lock and unlock it, replace the keys,
 delete it and list again.
 
-The PC/SC stack comes from test/integration/harness.py (private mount namespace, own vpcd port,
-services stopped by pid). Needs root, pcscd, vsmartcard-vpcd and python3-pyscard.
+The PC/SC stack is the integration harness's (gp_harness.py): private mount namespace, own vpcd
+port, services stopped by pid. Needs root, pcscd, vsmartcard-vpcd and python3-pyscard.
 """
 
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.environ["UICC_HARNESS_DIR"])
-import harness  # noqa: E402
+import gp_harness
+from gp_harness import harness
 
 ISD = "A000000151000000"
 PACKAGE = "F0756963630101"
@@ -24,18 +23,6 @@ APPLET = "F075696363010101"
 SELECT_APPLET = "00A4040008" + APPLET
 HELLO = "48656C6C6F2C20776F726C6421"  # "Hello, world!"
 TEST_KEY = "404142434445464748494A4B4C4D4E4F"
-
-
-class GpTestCard(harness.VirtualReader):
-    """The harness's pcscd and vpcd, with gp_test_card in place of `uicc run`."""
-
-    def start_card(self, wait=True):
-        command = [os.environ["GP_TEST_CARD"], "--image", self.image, "--vpcd-port", str(self.port)]
-        with open(os.path.join(self.workdir, "card.log"), "a") as log:
-            self.card = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        if wait:
-            self.wait_for_card()
 
 
 def gp(*arguments):
@@ -48,7 +35,7 @@ def gp(*arguments):
 class GpOverPcscd(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.reader = GpTestCard(harness.uicc_binary()).__enter__()
+        cls.reader = gp_harness.GpTestCard(os.environ["GP_TEST_CARD"]).__enter__()
         cls.cap = os.environ["SAMPLE_HELLO_CAP"]
 
     @classmethod
