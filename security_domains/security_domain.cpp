@@ -1,5 +1,7 @@
 #include "security_domains/security_domain.h"
 
+#include <system_error>
+
 #include <fmt/format.h>
 
 #include "apdu/cla.h"
@@ -79,7 +81,20 @@ apdu::Response SecurityDomain::process(std::uint8_t channel, const apdu::Command
 
   apdu::Command plain = state.secure_channel->unwrap(command);
   apdu::Response response = dispatch(state, plain);
+  write_through();
   return state.secure_channel->wrap(response);
+}
+
+void SecurityDomain::write_through() {
+  // GPCS 2.3.1 §11 gives 6581 (memory failure) to the commands that write non-volatile
+  // memory. The image is written before the command reports success, so a failed write is
+  // reported by the command that made it.
+  try {
+    manager_.store().flush();
+  } catch (const std::system_error& error) {
+    uicc::log::get("gp")->error("writing the card image failed: {}", error.what());
+    apdu::fail(apdu::sw::memory_failure);
+  }
 }
 
 apdu::Response SecurityDomain::dispatch(Channel& state, const apdu::Command& command) {

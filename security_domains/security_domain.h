@@ -78,6 +78,9 @@ class SecurityDomain final : public apdu::Application {
   void require_authenticated(const Channel& state) const;
   void require_content_management() const;
   void require_card_not_locked() const;
+  // Writes the card image; a write error becomes 6581. NOTE: the store keeps the changes in
+  // memory after a failed write, so the card goes on from a state its image does not have.
+  void write_through();
 
   // Command handlers, one file each under commands/.
   apdu::Response select_response(Channel& state, const apdu::Command& command);

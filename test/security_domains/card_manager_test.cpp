@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 
@@ -995,6 +998,30 @@ TEST(Persistence, RegistrySurvivesReopening) {
   CardManager manager(*store, content);
   EXPECT_NE(manager.registry().find_application(kApplet), nullptr);
   EXPECT_EQ(manager.registry().isd().domain->sequence_counters.at(0x30), 1u);
+}
+
+// GPCS 2.3.1 §11: a command whose write to non-volatile memory fails gets 6581. This runs in
+// the death test's child process. It caps the size of the files it may write (RLIMIT_FSIZE)
+// at the image's size, loads a package, and exits with 0 if LOAD got 6581.
+[[noreturn]] void load_with_full_disk(const std::filesystem::path& image) {
+  auto store = store::Store::open(image);
+  test::FakeContent content(*store, test::kContentRoot);
+  CardManager manager(*store, content);
+  Host host(manager.issuer_security_domain());
+  host.select();
+  if (sw_of(host.open(default_keys(), 0x01)) != 0x9000) std::_Exit(2);
+  store->flush();
+  std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limit{static_cast<rlim_t>(std::filesystem::file_size(image)), RLIM_INFINITY};
+  if (setrlimit(RLIMIT_FSIZE, &limit) != 0) std::_Exit(3);
+  std::uint16_t status = sw_of(load_package(host, lfdb()));
+  std::_Exit(status == 0x6581 ? 0 : 1);
+}
+
+TEST(PersistenceDeathTest, FailedImageWriteGives6581) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempImage image;
+  EXPECT_EXIT(load_with_full_disk(image.path()), ::testing::ExitedWithCode(0), "");
 }
 
 // Runs LOAD of the last block and INSTALL with a power loss at every store write, and checks
