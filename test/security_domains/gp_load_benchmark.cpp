@@ -1,8 +1,8 @@
 // Load benchmark of the host tool: loads and installs a CAP file through a secure channel,
 // then sends as many unprotected APDUs of the same lengths, and prints the median times of
 // both as a Markdown table. The unprotected APDUs are LOAD commands outside a secure channel,
-// which the security domain rejects with 6982 after parsing them: they cost the transport and
-// the dispatch, without cryptography and without the runtime.
+// which the security domain rejects (6982, or 6700 for one without data) after parsing them:
+// they cost the transport and the dispatch, without cryptography and without the runtime.
 //
 // Usage: gp_load_benchmark (--reader NAME | --in-process) --cap FILE [--rounds N] [--level HEX]
 #include <algorithm>
@@ -75,11 +75,15 @@ Round run_round(gp::Transport& transport, const gp::LoadFile& file, std::uint8_t
   // The same number of APDUs with the same lengths, unprotected.
   std::vector<Bytes> plain;
   for (std::size_t length : counting.lengths) {
+    // Header, Lc and data, and an Le of 00 when the data field alone cannot fill the length
+    // (a LOAD of 255 data bytes with Le is 261 bytes long).
     Bytes command{0x80, 0xE8, 0x00, 0x00};
     if (length > 5) {
-      command.push_back(static_cast<std::uint8_t>(length - 5));
-      command.resize(length, 0x00);
+      std::size_t data = std::min<std::size_t>(length - 5, 255);
+      command.push_back(static_cast<std::uint8_t>(data));
+      command.resize(5 + data, 0x00);
     }
+    command.resize(length, 0x00);
     plain.push_back(std::move(command));
   }
   gp::Client plain_client(transport);
@@ -87,9 +91,9 @@ Round run_round(gp::Transport& transport, const gp::LoadFile& file, std::uint8_t
   start = Clock::now();
   for (const Bytes& command : plain) {
     Bytes response = transport.transmit(command);
-    if (response.size() != 2 || response[0] != 0x69 || response[1] != 0x82) {
+    if (response.size() != 2 || (response[0] == 0x90 && response[1] == 0x00)) {
       throw std::runtime_error(
-          fmt::format("a plain LOAD got {} instead of 6982", to_hex(response)));
+          fmt::format("a plain LOAD got {} instead of an error status word", to_hex(response)));
     }
   }
   round.plain_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -159,7 +163,7 @@ int main(int argc, char** argv) {
   }
   double install_ms = median(install);
   double plain_ms = median(plain);
-  std::cout << fmt::format("| {} | {} B | {:02X} | {} | {:.1f} ms | {:.1f} ms | {:.2f} |\n",
+  std::cout << fmt::format("| {} | {} B | {:02X} | {} | {:.2f} ms | {:.2f} ms | {:.2f} |\n",
                            in_process ? "in process" : "pcscd + vpcd",
                            file.load_file_data_block.size(), level, apdus, install_ms, plain_ms,
                            install_ms / plain_ms);
