@@ -91,8 +91,7 @@ class InstallProcessor {
         manager_(manager),
         registry_(manager.registry()),
         state_(state),
-        command_(command),
-        self_(domain.entry()) {}
+        command_(command) {}
 
   apdu::Response for_load();
   apdu::Response for_install(bool make_selectable, bool combined);
@@ -102,7 +101,7 @@ class InstallProcessor {
   apdu::Response for_personalization();
 
  private:
-  bool delegated() const { return self_.privileges.has(Privilege::delegated_management); }
+  bool delegated() const { return self().privileges.has(Privilege::delegated_management); }
   void require_unrestricted(std::uint8_t function) const;
   // §9.1.3: delegated management needs a valid token; authorized management rejects one.
   void check_token(ByteView signed_fields, ByteView token) const;
@@ -113,17 +112,20 @@ class InstallProcessor {
                          bool load_file) const;
   apdu::Response done(ByteView receipt_fields, const Bytes& identifier);
 
+  // This domain's registry entry, looked up on each use: installing an application can move
+  // the registry's entries, so a reference kept across an update would dangle.
+  ApplicationEntry& self() const { return domain_.entry(); }
+
   SecurityDomain& domain_;
   CardManager& manager_;
   Registry& registry_;
   SecurityDomain::Channel& state_;
   const apdu::Command& command_;
-  ApplicationEntry& self_;
 };
 
 void InstallProcessor::require_unrestricted(std::uint8_t function) const {
   // §11.5.2.3.7 Table 11-53: functions disabled for the OPEN or for this domain.
-  if ((registry_.card.restrictions & function) != 0 || (self_.restrictions & function) != 0) {
+  if ((registry_.card.restrictions & function) != 0 || (self().restrictions & function) != 0) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
 }
@@ -145,7 +147,7 @@ void InstallProcessor::check_privileges(const Privileges& privileges, bool make_
   if (privileges.conflict()) apdu::fail(apdu::sw::wrong_data);
   // §11.5.2.3.2: Card Reset needs the application to become selectable in the same command.
   if (privileges.has(Privilege::card_reset) && !make_selectable) apdu::fail(apdu::sw::wrong_data);
-  if (self_.aid != registry_.isd_aid && issuer_only(privileges)) {
+  if (self().aid != registry_.isd_aid && issuer_only(privileges)) {
     apdu::fail(apdu::sw::security_status_not_satisfied);
   }
   // §6.6.2: Card Reset and Final Application have one holder each, and only the issuer
@@ -199,11 +201,11 @@ apdu::Response InstallProcessor::for_load() {
       registry_.find_application(load_file) != nullptr) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
-  Bytes domain_aid = target.empty() ? self_.aid : Bytes(target.begin(), target.end());
+  Bytes domain_aid = target.empty() ? self().aid : Bytes(target.begin(), target.end());
   const ApplicationEntry* domain = registry_.find_application(domain_aid);
   if (domain == nullptr || !domain->is_security_domain())
     apdu::fail(apdu::sw::reference_data_not_found);
-  if (!registry_.associated(domain->aid, self_.aid) ||
+  if (!registry_.associated(domain->aid, self().aid) ||
       !life_cycle::is_selectable(domain->life_cycle)) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
@@ -260,8 +262,8 @@ apdu::Response InstallProcessor::for_install(bool make_selectable, bool combined
   if (load_file_aid.empty() && combined && state_.load) load_file_aid = state_.load->load_file;
   const LoadFileEntry* load_file = registry_.find_load_file(load_file_aid);
   if (load_file == nullptr) apdu::fail(apdu::sw::reference_data_not_found);
-  if (self_.aid != registry_.isd_aid &&
-      !registry_.associated(load_file->security_domain, self_.aid)) {
+  if (self().aid != registry_.isd_aid &&
+      !registry_.associated(load_file->security_domain, self().aid)) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
   Bytes module(module_field.begin(), module_field.end());
@@ -318,7 +320,7 @@ apdu::Response InstallProcessor::for_install(bool make_selectable, bool combined
   app.load_file = load_file->aid;
   app.module = module;
   app.privileges = *privileges;
-  app.security_domain = self_.aid;
+  app.security_domain = self().aid;
   app.implicit_selection = implicit_selection;
   app.provider = provider_of(parameters);
   app.global_services = services;
@@ -392,7 +394,7 @@ apdu::Response InstallProcessor::for_make_selectable() {
   commands::require_aid(aid);
   ApplicationEntry* app = registry_.find_application(aid);
   if (app == nullptr) apdu::fail(apdu::sw::reference_data_not_found);
-  if (!registry_.associated(app->security_domain, self_.aid))
+  if (!registry_.associated(app->security_domain, self().aid))
     apdu::fail(apdu::sw::conditions_not_satisfied);
   if (app->life_cycle != life_cycle::installed) apdu::fail(apdu::sw::conditions_not_satisfied);
   std::optional<Privileges> requested = Privileges::decode(privileges_field);
@@ -471,13 +473,13 @@ apdu::Response InstallProcessor::for_extradition() {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   // §11.5.2.3.4: the subject is associated with the domain that receives the command.
   const Bytes& current = app != nullptr ? app->security_domain : file->security_domain;
-  if (current != self_.aid) apdu::fail(apdu::sw::conditions_not_satisfied);
+  if (current != self().aid) apdu::fail(apdu::sw::conditions_not_satisfied);
   check_extradition(*target_domain, subject, app == nullptr);
   std::vector<tlv::Element> parameters = parameters_of(parameters_field);
   check_token(signed_fields, token);
 
   Bytes new_domain = target_domain->aid;
-  Bytes old_domain = self_.aid;
+  Bytes old_domain = self().aid;
   manager_.update([&](Registry& registry) {
     if (ApplicationEntry* a = registry.find_application(subject)) a->security_domain = new_domain;
     if (LoadFileEntry* f = registry.find_load_file(subject)) f->security_domain = new_domain;
@@ -529,7 +531,7 @@ apdu::Response InstallProcessor::for_registry_update() {
     // irreversibly; only the issuer security domain may restrict the card.
     if (!domain_aid.empty() || !privileges_field.empty() || !restrict)
       apdu::fail(apdu::sw::wrong_data);
-    if (self_.aid != registry_.isd_aid) apdu::fail(apdu::sw::security_status_not_satisfied);
+    if (self().aid != registry_.isd_aid) apdu::fail(apdu::sw::security_status_not_satisfied);
     check_token(signed_fields, token);
     manager_.update([&](Registry& registry) { registry.card.restrictions |= * restrict; });
     return done(Bytes{}, token_identifier(parameters));
@@ -539,7 +541,7 @@ apdu::Response InstallProcessor::for_registry_update() {
   ApplicationEntry* app = registry_.find_application(app_aid);
   if (app == nullptr) apdu::fail(apdu::sw::reference_data_not_found);
   bool is_isd = app->aid == registry_.isd_aid;
-  if (!is_isd && !registry_.associated(app->security_domain, self_.aid)) {
+  if (!is_isd && !registry_.associated(app->security_domain, self().aid)) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
   std::optional<Privileges> privileges;
@@ -599,7 +601,7 @@ apdu::Response InstallProcessor::for_personalization() {
   const ApplicationEntry* app = registry_.find_application(aid);
   if (app == nullptr) apdu::fail(apdu::sw::reference_data_not_found);
   // §7.3.2: a domain personalizes its own applications, which must not be locked.
-  if (!registry_.associated(app->security_domain, self_.aid) || app->aid == self_.aid) {
+  if (!registry_.associated(app->security_domain, self().aid) || app->aid == self().aid) {
     apdu::fail(apdu::sw::conditions_not_satisfied);
   }
   if (life_cycle::is_locked(app->life_cycle)) apdu::fail(apdu::sw::conditions_not_satisfied);

@@ -107,19 +107,28 @@ sd::PackageInfo FakeContent::load_package(ByteView data) {
   if (data.size() < kMagic.size() + 4 || !std::equal(kMagic.begin(), kMagic.end(), data.begin())) {
     throw sd::ContentError(sd::ContentError::Code::malformed, "not a fake load file");
   }
+  // Every length is checked: LOAD hands this whatever the off-card entity sent.
   std::size_t position = kMagic.size();
-  sd::PackageInfo info;
-  std::size_t aid_length = data[position++];
-  info.aid = key_of(data.subspan(position, aid_length));
-  position += aid_length;
-  info.major = data[position++];
-  info.minor = data[position++];
-  std::size_t classes = data[position++];
-  for (std::size_t i = 0; i < classes; ++i) {
-    std::size_t length = data[position++];
-    info.applet_classes.push_back(key_of(data.subspan(position, length)));
+  auto byte = [&]() -> std::uint8_t {
+    if (position >= data.size())
+      throw sd::ContentError(sd::ContentError::Code::malformed, "fake load file truncated");
+    return data[position++];
+  };
+  auto field = [&]() -> Bytes {
+    std::size_t length = byte();
+    if (length > data.size() - position)
+      throw sd::ContentError(sd::ContentError::Code::malformed, "fake load file truncated");
+    Bytes value = key_of(data.subspan(position, length));
     position += length;
-  }
+    return value;
+  };
+
+  sd::PackageInfo info;
+  info.aid = field();
+  info.major = byte();
+  info.minor = byte();
+  std::size_t classes = byte();
+  for (std::size_t i = 0; i < classes; ++i) info.applet_classes.push_back(field());
   if (table_.packages.count(info.aid) != 0) {
     throw sd::ContentError(sd::ContentError::Code::already_exists, "package exists");
   }
