@@ -10,6 +10,7 @@
 #include "card/isd_stub.h"
 #include "card/roots.h"
 #include "util/log.h"
+#include "vm/api/builtin_registry.h"
 
 namespace uicc::card {
 
@@ -20,6 +21,7 @@ namespace sw = apdu::sw;
 namespace {
 
 constexpr std::uint8_t kCardInfoKind = 0x01;
+constexpr std::uint8_t kInsAuthenticate = 0x88;
 constexpr std::uint32_t kCardInfoSize = 16;  // format version (1), IC serial number (4), reserved
 
 std::unique_ptr<store::Store> open_store(const CardOptions& options) {
@@ -37,13 +39,40 @@ Bytes make_cplc(ByteView serial) {
 
 }  // namespace
 
+// An installed applet instance as the dispatcher sees it: selection and commands go to the
+// Java Card runtime on the command's logical channel.
+class Card::AppletApplication : public apdu::Application {
+ public:
+  AppletApplication(vm::Runtime& runtime, const vm::AppletInfo& info)
+      : runtime_(runtime), aid_(info.instance_aid.bytes().begin(), info.instance_aid.bytes().end()),
+        instance_(info.instance_aid), multi_selectable_(info.multi_selectable) {}
+
+  ByteView aid() const override { return aid_; }
+  bool multi_selectable() const override { return multi_selectable_; }
+  bool select(std::uint8_t channel) override { return runtime_.select(channel, instance_); }
+  void deselect(std::uint8_t channel) override { runtime_.deselect(channel); }
+  Response process(std::uint8_t channel, const Command& command) override {
+    vm::Response response = runtime_.process(channel, command.encode());
+    return Response{std::move(response.data), apdu::StatusWord(response.status)};
+  }
+  const vm::Aid& instance() const { return instance_; }
+
+ private:
+  vm::Runtime& runtime_;
+  Bytes aid_;
+  vm::Aid instance_;
+  bool multi_selectable_;
+};
+
 Card::Card(CardOptions options)
     : options_(std::move(options)),
       store_(open_store(options_)),
       fs_(*store_),
       pins_(*store_),
       files_(fs_, pins_),
-      channels_(options_.logical_channels) {
+      platform_(fs_, files_),
+      channels_(options_.logical_channels),
+      apdu_log_(log::get("apdu")) {
   if (options_.logical_channels != 4 && options_.logical_channels != 20) {
     throw std::invalid_argument(fmt::format("logical channel count {} is not 4 or 20", options_.logical_channels));
   }
@@ -52,9 +81,17 @@ Card::Card(CardOptions options)
     throw std::invalid_argument(fmt::format("ATR {} is invalid: {}", to_hex(atr_), std::get<std::string>(problem)));
   }
 
+  vm::RuntimeConfig runtime_config;
+  runtime_config.logical_channels = static_cast<std::uint8_t>(options_.logical_channels);
+  runtime_config.int_support = options_.int_support;
+  runtime_config.store_root = roots::kRuntime;
+  runtime_ = std::make_unique<vm::Runtime>(*store_, api::builtin_registry(), runtime_config);
+  runtime_->set_platform(&platform_);
+
   if (store_->root(roots::kCardInfo) == store::kNull) {
     create_card_identity();
     install_profile(fs_, pins_, options_.profile);
+    if (options_.profile.usim) install_usim_applet(*runtime_, *options_.profile.usim);
     store_->flush();
     created_from_profile_ = true;
     log::get("card")->info("created card image with profile '{}'", options_.profile.name);
@@ -62,6 +99,32 @@ Card::Card(CardOptions options)
   Handle info = store_->root(roots::kCardInfo);
   isd_ = std::make_unique<IsdStub>(make_cplc(store_->view(info).subspan(1, 4)));
   applications_.push_back(isd_.get());
+  refresh_applets();
+}
+
+void Card::refresh_applets() {
+  // Channels keep pointing at applets that survive; a deleted applet's channels lose it.
+  std::vector<std::unique_ptr<AppletApplication>> fresh;
+  for (const auto& info : runtime_->applets()) {
+    std::unique_ptr<AppletApplication> kept;
+    for (auto& existing : applets_) {
+      if (existing && existing->instance() == info.instance_aid) kept = std::move(existing);
+    }
+    fresh.push_back(kept ? std::move(kept) : std::make_unique<AppletApplication>(*runtime_, info));
+  }
+  for (auto& removed : applets_) {
+    if (!removed) continue;
+    for (auto& state : channel_states_) {
+      if (state.application == removed.get()) state.application = nullptr;
+    }
+  }
+  applets_ = std::move(fresh);
+}
+
+std::vector<apdu::Application*> Card::selectable() const {
+  std::vector<apdu::Application*> all = applications_;
+  for (const auto& applet : applets_) all.push_back(applet.get());
+  return all;
 }
 
 Card::~Card() = default;
@@ -80,6 +143,11 @@ void Card::create_card_identity() {
 void Card::add_application(apdu::Application& application) { applications_.push_back(&application); }
 
 void Card::clear_transient_state() {
+  runtime_->reset();
+  // Cipher, Signature and digest objects return to the state the Java Card API gives them
+  // after a reset; the crypto natives keep the rest of that state in RAM.
+  api::reset_native_state(*store_);
+  platform_.reset();
   channels_.reset();
   for (auto& state : channel_states_) state = ChannelState{};
   files_.select_mf(channel_states_[0].files);
@@ -108,8 +176,9 @@ void Card::reset() {
 }
 
 Bytes Card::transmit(ByteView bytes) {
-  auto trace = log::get("apdu");
-  trace->trace("> {}", to_hex(bytes, " "));
+  spdlog::logger& trace = *apdu_log_;
+  const bool tracing = trace.should_log(spdlog::level::trace);
+  if (tracing) trace.trace("> {}", to_hex(bytes, " "));
   if (!powered_) power_on();
   ++statistics_.commands;
 
@@ -155,7 +224,7 @@ Bytes Card::transmit(ByteView bytes) {
   // Nothing leaves the card before its effects are in the image.
   store_->flush();
   Bytes out = response.encode();
-  trace->trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
+  if (tracing) trace.trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
   return out;
 }
 
@@ -180,9 +249,20 @@ Response Card::dispatch(std::uint8_t channel, const Command& command) {
   // File commands go to the platform when no application or an ADF is selected (ETSI TS
   // 102 221 §8.5: the ADF's files belong to the platform even while its applet runs).
   bool file_command = files_.find(command) != nullptr;
-  bool platform_owns = state.application == nullptr || state.files.current_adf != store::kNull;
+  bool platform_owns = state.application == nullptr || state.application_adf != store::kNull;
   if (file_command && platform_owns) return files_.process(state.files, command);
-  if (state.application != nullptr) return state.application->process(channel, command);
+  if (state.application != nullptr) {
+    if (state.application_adf != store::kNull && !cla.proprietary() &&
+        (command.ins == kInsAuthenticate || command.ins == kInsAuthenticate + 1)) {
+      // 3GPP TS 31.102 §7.1.1: AUTHENTICATE needs the application PIN, the first key
+      // reference of the ADF's PIN status template.
+      FileInfo adf = fs_.info(state.application_adf);
+      if (!adf.pin_references.empty() && !pins_.satisfied(adf.pin_references.front())) {
+        apdu::fail(sw::security_status_not_satisfied);
+      }
+    }
+    return state.application->process(channel, command);
+  }
 
   // Nothing selected handles it: a known instruction in the other class is a class error.
   Command other = command;
@@ -213,6 +293,7 @@ Response Card::manage_channel(std::uint8_t channel, const Command& command) {
         }
       }
       fresh.application = origin.application;
+      fresh.application_adf = origin.application_adf;
       fresh.files = origin.files;
     }
     return response;
@@ -236,17 +317,30 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
   if ((control != 0x00 && control != 0x40) || requested == 0x08) apdu::fail(sw::incorrect_p1_p2);
   if (command.data.size() > apdu::kMaxAidLength) apdu::fail(sw::file_not_found);
 
-  // Candidates: registered applications first, then ADFs without an application.
+  // Candidates: the applications first, then ADFs that no application owns. An applet whose
+  // instance AID is an ADF's AID owns that ADF (ETSI TS 102 241: the applet's file view).
   struct Candidate {
     ByteView aid;
     apdu::Application* application;
     Handle adf;
   };
-  std::vector<Candidate> candidates;
-  for (apdu::Application* application : applications_) candidates.push_back({application->aid(), application, store::kNull});
   std::vector<FileInfo> adfs;
   for (Handle adf : fs_.adfs()) adfs.push_back(fs_.info(adf));
-  for (const FileInfo& adf : adfs) candidates.push_back({adf.aid, nullptr, adf.handle});
+  std::vector<Candidate> candidates;
+  std::vector<bool> adf_owned(adfs.size(), false);
+  for (apdu::Application* application : selectable()) {
+    Handle owned = store::kNull;
+    for (std::size_t i = 0; i < adfs.size(); ++i) {
+      if (std::equal(adfs[i].aid.begin(), adfs[i].aid.end(), application->aid().begin(), application->aid().end())) {
+        owned = adfs[i].handle;
+        adf_owned[i] = true;
+      }
+    }
+    candidates.push_back({application->aid(), application, owned});
+  }
+  for (std::size_t i = 0; i < adfs.size(); ++i) {
+    if (!adf_owned[i]) candidates.push_back({adfs[i].aid, nullptr, adfs[i].handle});
+  }
 
   std::optional<std::size_t> current;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -272,6 +366,7 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
     if (!current || *current != *index) apdu::fail(sw::conditions_not_satisfied);
     if (state.application != nullptr) state.application->deselect(channel);
     state.application = nullptr;
+    state.application_adf = store::kNull;
     files_.select_mf(state.files);
     return Response{};
   }
@@ -285,6 +380,7 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
   // selected again.
   if (state.application != nullptr) state.application->deselect(channel);
   state.application = nullptr;
+  state.application_adf = store::kNull;
   if (target.application != nullptr) {
     if (!target.application->select(channel)) {
       files_.select_mf(state.files);
@@ -293,7 +389,22 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
     state.application = target.application;
   }
 
-  if (target.adf != store::kNull) return files_.select_adf(state.files, target.adf, command);
+  if (target.adf != store::kNull) {
+    if (target.application != nullptr) {
+      // Java Card 3.0.5 RE §4.5.2: the selected applet's process() sees the SELECT command.
+      // For an ADF the platform answers with the FCP (ETSI TS 102 221 §11.1.1), so the
+      // applet's answer only counts when it refuses.
+      Response applet_response = target.application->process(channel, command);
+      if (!applet_response.sw.is_success() && !applet_response.sw.is_warning()) {
+        target.application->deselect(channel);
+        state.application = nullptr;
+        files_.select_mf(state.files);
+        return Response{{}, applet_response.sw};
+      }
+      state.application_adf = target.adf;
+    }
+    return files_.select_adf(state.files, target.adf, command);
+  }
   files_.select_mf(state.files);
   return target.application->process(channel, command);
 }

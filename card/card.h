@@ -8,12 +8,16 @@
 #include <optional>
 #include <vector>
 
+#include <spdlog/logger.h>
+
 #include "apdu/application.h"
 #include "apdu/card_slot.h"
 #include "apdu/channels.h"
 #include "apdu/t0.h"
+#include "card/card_platform.h"
 #include "card/fs/file_commands.h"
 #include "card/profile.h"
+#include "vm/runtime/runtime.h"
 #include "vm/store/store.h"
 
 namespace uicc::card {
@@ -26,6 +30,7 @@ struct CardOptions {
   int logical_channels = 4;  // 4 or 20
   std::optional<Bytes> atr;  // replaces the default ATR
   store::Limits limits;
+  bool int_support = true;   // the Java Card VM's optional int bytecodes
 };
 
 struct CardStatistics {
@@ -64,10 +69,18 @@ class Card : public apdu::CardSlot {
   // Makes an application selectable by AID, in registration order after those present.
   void add_application(apdu::Application& application);
 
+  // The Java Card runtime. After installing or deleting applets through it, call
+  // refresh_applets() so that SELECT finds the current set.
+  vm::Runtime& runtime() { return *runtime_; }
+  void refresh_applets();
+
  private:
+  class AppletApplication;
+
   struct ChannelState {
     FileContext files;
     apdu::Application* application = nullptr;
+    Handle application_adf = store::kNull;  // the ADF the selected application owns, if any
     apdu::PendingResponse pending;
   };
 
@@ -76,6 +89,7 @@ class Card : public apdu::CardSlot {
   apdu::Response select_by_name(std::uint8_t channel, const apdu::Command& command);
   void clear_transient_state();
   bool selected_elsewhere(const apdu::Application& application, std::uint8_t channel) const;
+  std::vector<apdu::Application*> selectable() const;
   void create_card_identity();
 
   CardOptions options_;
@@ -83,11 +97,15 @@ class Card : public apdu::CardSlot {
   FileSystem fs_;
   PinTable pins_;
   FileCommands files_;
+  CardPlatform platform_;
+  std::unique_ptr<vm::Runtime> runtime_;
   std::unique_ptr<apdu::Application> isd_;
-  std::vector<apdu::Application*> applications_;
+  std::vector<apdu::Application*> applications_;  // the ISD, then added ones
+  std::vector<std::unique_ptr<AppletApplication>> applets_;
   apdu::ChannelTable channels_;
   std::array<ChannelState, apdu::kMaxLogicalChannels> channel_states_{};
   Bytes atr_;
+  std::shared_ptr<spdlog::logger> apdu_log_;  // the APDU trace category, looked up once
   bool powered_ = false;
   bool created_from_profile_ = false;
   CardStatistics statistics_;

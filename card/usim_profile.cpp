@@ -1,11 +1,15 @@
 #include "card/usim_profile.h"
 
 #include <algorithm>
+
+#include <openssl/crypto.h>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "applets/builtin_applets.h"
 #include "card/fs/pins.h"
+#include "util/tlv.h"
 
 namespace uicc::card {
 
@@ -248,6 +252,55 @@ Handle install_usim_files(FileSystem& fs, Handle mf, const UsimProfile& usim) {
   }
   fs.create(adf_handle, linear(0x6F40, 0x00, 14, 1, msisdn, kReadPin1UpdatePin1));
   return adf_handle;
+}
+
+Bytes usim_applet_parameters(const UsimProfile& usim) {
+  const UsimCredentials& c = usim.credentials;
+  bool milenage = c.algorithm == UsimCredentials::Algorithm::milenage;
+  Bytes p;
+  tlv::append(p, 0x80, Bytes{static_cast<std::uint8_t>(c.algorithm)});
+  tlv::append(p, 0x81, c.k.view());
+  tlv::append(p, c.op_is_derived ? 0x82 : 0x83, c.op.view());
+  if (milenage) {
+    Bytes constants;
+    for (const auto& constant : c.milenage.c) append(constants, constant);
+    tlv::append(p, 0x84, constants);
+    tlv::append(p, 0x85, Bytes(c.milenage.r.begin(), c.milenage.r.end()));
+  } else {
+    tlv::append(p, 0x86, Bytes{c.tuak.iterations, static_cast<std::uint8_t>(c.tuak.mac_bits / 8),
+                               static_cast<std::uint8_t>(c.tuak.res_bits / 8),
+                               static_cast<std::uint8_t>(c.tuak.ck_bits / 8),
+                               static_cast<std::uint8_t>(c.tuak.ik_bits / 8)});
+  }
+  Bytes sqn{c.sqn.ind_bits};
+  for (std::uint64_t value : {c.sqn.delta, c.sqn.age_limit}) {
+    for (int shift = 40; shift >= 0; shift -= 8) sqn.push_back(static_cast<std::uint8_t>(value >> shift));
+  }
+  tlv::append(p, 0x87, sqn);
+  bool gsm_access = std::find(usim.services.begin(), usim.services.end(), 27) != usim.services.end();
+  tlv::append(p, 0x88, Bytes{static_cast<std::uint8_t>(gsm_access ? 0x01 : 0x00)});
+  return p;
+}
+
+void install_usim_applet(vm::Runtime& runtime, const UsimProfile& usim) {
+  vm::Aid package(applets::kUsimPackageAid);
+  bool loaded = false;
+  for (const auto& info : runtime.packages()) loaded = loaded || info.aid == package;
+  if (!loaded) runtime.load_package(applets::usim_cap());
+
+  // GlobalPlatform Card Specification 2.3.1 §11.5.2.3.7: LV instance AID, LV privileges,
+  // LV application-specific parameters.
+  Bytes parameters = usim_applet_parameters(usim);
+  Bytes install;
+  install.push_back(static_cast<std::uint8_t>(usim.aid.size()));
+  append(install, usim.aid);
+  install.push_back(1);
+  install.push_back(0x00);
+  install.push_back(static_cast<std::uint8_t>(parameters.size()));
+  append(install, parameters);
+  runtime.install_applet(package, vm::Aid(applets::kUsimClassAid), vm::Aid(usim.aid), install);
+  OPENSSL_cleanse(parameters.data(), parameters.size());
+  OPENSSL_cleanse(install.data(), install.size());
 }
 
 }  // namespace uicc::card

@@ -10,6 +10,7 @@
 
 #include "card/fs/file_system.h"
 #include "util/secret.h"
+#include "vm/runtime/runtime.h"
 
 namespace uicc::card {
 
@@ -74,5 +75,14 @@ Bytes encode_imsi(std::string_view imsi);
 
 // Creates ADF.USIM under the MF with its EFs.
 Handle install_usim_files(FileSystem& fs, Handle mf, const UsimProfile& usim);
+
+// The application-specific install parameters of the USIM applet (see UsimApplet.java): the
+// algorithm, K, OP or OPc, the algorithm's constants, the SQN settings and whether 3G
+// authentication returns Kc (UST service 27).
+Bytes usim_applet_parameters(const UsimProfile& usim);
+
+// Loads the built-in USIM applet's package if absent and installs an instance under the
+// USIM's AID, so that the instance owns ADF.USIM. Throws vm::LoadError or vm::RuntimeError.
+void install_usim_applet(vm::Runtime& runtime, const UsimProfile& usim);
 
 }  // namespace uicc::card

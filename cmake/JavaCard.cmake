@@ -1,5 +1,5 @@
 # Java Card packages built from Java sources: javac against the built-in API stubs, then the
-# SDK's converter (`uicc convert`) into a CAP file and an export file.
+# SDK's converter (`uicc-convert`, the same as `uicc convert`) into a CAP file and an export file.
 #
 #   add_javacard_package(<target>
 #     PACKAGE <java.package.name>
@@ -37,9 +37,9 @@ function(add_javacard_package target)
   if(NOT JC_SOURCES)
     message(FATAL_ERROR "add_javacard_package(${target}): SOURCES is required")
   endif()
-  if(NOT TARGET uicc OR NOT TARGET uicc_api_jar OR NOT TARGET uicc_api_exp)
-    message(FATAL_ERROR "add_javacard_package(${target}): needs the uicc program and the API "
-                        "stubs (targets uicc, uicc_api_jar, uicc_api_exp)")
+  if(NOT TARGET uicc-convert OR NOT TARGET uicc_api_jar OR NOT TARGET uicc_api_exp)
+    message(FATAL_ERROR "add_javacard_package(${target}): needs the converter and the API "
+                        "stubs (targets uicc-convert, uicc_api_jar, uicc_api_exp)")
   endif()
   if(NOT JC_SOURCE_ROOT)
     set(JC_SOURCE_ROOT ${CMAKE_CURRENT_SOURCE_DIR})
@@ -64,7 +64,7 @@ function(add_javacard_package target)
 
   set(class_path)
   set(convert_args --exp-path ${UICC_API_EXP_DIR})
-  set(depends uicc uicc_api_jar uicc_api_exp)
+  set(depends uicc-convert uicc_api_jar uicc_api_exp)
   foreach(import ${JC_IMPORTS})
     list(APPEND class_path $<TARGET_PROPERTY:${import},JAVACARD_CLASSES_DIR>)
     list(APPEND convert_args --exp-path $<TARGET_PROPERTY:${import},JAVACARD_EXP_DIR>)
@@ -103,7 +103,7 @@ function(add_javacard_package target)
     COMMAND ${Java_JAVAC_EXECUTABLE} -source 8 -target 8 -Xlint:-options -g -encoding UTF-8
             -bootclasspath ${UICC_API_JAR} ${javac_class_path} -sourcepath ${JC_SOURCE_ROOT}
             -d ${classes} ${sources}
-    COMMAND $<TARGET_FILE:uicc> --log-level warn convert ${classes} ${convert_args} --out ${out}
+    COMMAND $<TARGET_FILE:uicc-convert> --log-level warn convert ${classes} ${convert_args} --out ${out}
     DEPENDS ${sources} ${depends}
     COMMENT "Building Java Card package ${JC_PACKAGE}"
     VERBATIM)

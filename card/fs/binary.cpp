@@ -36,7 +36,7 @@ Response FileCommands::read_binary(FileContext& context, const Command& command)
   FileInfo ef = target_ef(context, address.sfi);
   if (ef.structure != EfStructure::transparent) apdu::fail(sw::incompatible_file_structure);
   require_activated(ef);
-  require(ef, Operation::read);
+  require(context, ef, Operation::read);
   if (address.offset >= ef.size) apdu::fail(sw::wrong_p1_p2);
 
   // Le beyond the end returns what there is; the T=0 rules turn a short mismatch into 6CXX.
@@ -54,7 +54,7 @@ Response FileCommands::update_binary(FileContext& context, const Command& comman
   if (address.offset >= ef.size) apdu::fail(sw::wrong_p1_p2);
   if (command.data.size() > ef.size - address.offset) apdu::fail(sw::wrong_length);
   require_activated(ef);
-  require(ef, Operation::update);
+  require(context, ef, Operation::update);
 
   fs_.write_content(ef.handle, address.offset, command.data);
   return Response{};

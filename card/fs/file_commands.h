@@ -19,6 +19,8 @@ struct FileContext {
   Handle current_ef = store::kNull;
   Handle current_adf = store::kNull;  // the application's ADF, if one is selected
   std::uint16_t current_record = 0;   // 1-based record of the current EF, 0 for none
+  // A trusted applet's file view (uicc.access): access rules are not checked for it.
+  bool unrestricted = false;
 };
 
 class FileCommands {
@@ -68,7 +70,7 @@ class FileCommands {
   // otherwise the current EF. Fails with 6986 when none is selected and 6A82 for an unknown
   // SFI.
   FileInfo target_ef(FileContext& context, std::uint8_t sfi);
-  void require(const FileInfo& file, Operation operation) const;
+  void require(const FileContext& context, const FileInfo& file, Operation operation) const;
   void require_activated(const FileInfo& file) const;
   apdu::Response selection_response(const FileContext& context, Handle file, const apdu::Command& command);
   // Content offset of record `number` (1-based) of a record EF, honouring cyclic rotation.

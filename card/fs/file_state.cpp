@@ -32,7 +32,7 @@ Handle target_file(FileCommands& commands, FileContext& context, const Command& 
 Response FileCommands::deactivate_file(FileContext& context, const Command& command) {
   Handle file = target_file(*this, context, command);
   FileInfo info = fs_.info(file);
-  require(info, Operation::deactivate);
+  require(context, info, Operation::deactivate);
   if (info.activated()) fs_.set_life_cycle(file, lcs::operational_deactivated);
   return Response{};
 }
@@ -40,7 +40,7 @@ Response FileCommands::deactivate_file(FileContext& context, const Command& comm
 Response FileCommands::activate_file(FileContext& context, const Command& command) {
   Handle file = target_file(*this, context, command);
   FileInfo info = fs_.info(file);
-  require(info, Operation::activate);
+  require(context, info, Operation::activate);
   if (!info.activated()) fs_.set_life_cycle(file, lcs::operational_activated);
   return Response{};
 }

@@ -65,7 +65,7 @@ Response FileCommands::read_record(FileContext& context, const Command& command)
   FileInfo ef = target_ef(context, sfi_of(command));
   if (!ef.is_record_ef()) apdu::fail(sw::incompatible_file_structure);
   require_activated(ef);
-  require(ef, Operation::read);
+  require(context, ef, Operation::read);
 
   std::uint8_t mode = command.p2 & 0x07;
   std::uint16_t number = resolve_record(ef, mode, command.p1, context.current_record);
@@ -83,7 +83,7 @@ Response FileCommands::update_record(FileContext& context, const Command& comman
   if (!ef.is_record_ef()) apdu::fail(sw::incompatible_file_structure);
   if (command.data.size() != ef.record_length) apdu::fail(sw::wrong_length);
   require_activated(ef);
-  require(ef, Operation::update);
+  require(context, ef, Operation::update);
 
   std::uint8_t mode = command.p2 & 0x07;
   if (ef.structure == EfStructure::cyclic) {
@@ -112,7 +112,7 @@ Response FileCommands::search_record(FileContext& context, const Command& comman
   if (!ef.is_record_ef()) apdu::fail(sw::incompatible_file_structure);
   if (command.data.size() > ef.record_length) apdu::fail(sw::wrong_length);
   require_activated(ef);
-  require(ef, Operation::read);
+  require(context, ef, Operation::read);
 
   // §11.1.7: a simple search compares the pattern with the start of each record, forward
   // or backward from the record in P1 (0 = from the first or the last record).
@@ -150,7 +150,7 @@ Response FileCommands::increase(FileContext& context, const Command& command) {
   if (ef.structure != EfStructure::cyclic) apdu::fail(sw::incompatible_file_structure);
   if (command.data.size() > ef.record_length) apdu::fail(sw::wrong_length);
   require_activated(ef);
-  require(ef, Operation::increase);
+  require(context, ef, Operation::increase);
 
   // §11.1.8: record 1 plus the value (right-aligned, big-endian) goes into a new record 1.
   ByteView newest = fs_.content(ef.handle).subspan(record_offset(ef, 1), ef.record_length);

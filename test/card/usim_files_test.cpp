@@ -66,6 +66,8 @@ TEST(UsimFiles, DefaultContent) {
   // EF.DIR at the MF lists the USIM first.
   send(card, "00A4000C023F00");
   auto dir = send(card, "00B201F420");
+  ASSERT_EQ(dir.sw, 0x9000);
+  ASSERT_GE(dir.data.size(), 22u);
   EXPECT_EQ(to_hex(ByteView(dir.data).first(22)), "61184F10A0000000871002FFFFFFFF89070900005004");
 }
 

@@ -80,6 +80,10 @@ class VirtualReader:
 
     def __exit__(self, *exc):
         self.stop_card()
+        # pyscard releases a connection's PC/SC context when the object is collected; do it
+        # while pcscd still runs.
+        import gc
+        gc.collect()
         self.stop_pcscd()
         if exc[0] is not None:
             for name in ("pcscd.log", "card.log"):

@@ -19,15 +19,20 @@ using testing::HasSubstr;
 
 class TranslatorTest : public testing::Test {
  protected:
-  void load(const std::string& relative) {
-    classes_.push_back(test::read_class(relative));
+  void load(const std::string& relative) { load_all({relative}); }
+
+  void load_all(const std::vector<std::string>& relatives) {
+    for (const auto& relative : relatives) classes_.push_back(test::read_class(relative));
     model_ = std::make_unique<PackageModel>(classes_, test::minimal_imports(), diagnostics_);
     ASSERT_TRUE(diagnostics_.empty()) << diagnostics_.items().front().to_string();
   }
 
-  // Translates `name` and returns its disassembly, one instruction per string.
-  std::vector<std::string> translate(const std::string& name, bool int_support = false) {
-    const PackageClass& cls = *model_->classes().front();
+  // Translates `name` of class `cls_name` (the first class by default) and returns its
+  // disassembly, one instruction per string.
+  std::vector<std::string> translate(const std::string& name, bool int_support = false,
+                                     const std::string& cls_name = "") {
+    const PackageClass& cls =
+        cls_name.empty() ? *model_->classes().front() : *model_->find_local(cls_name);
     const PackageMethod* method = nullptr;
     for (const auto& m : cls.methods) {
       if (m.info->name == name) method = &m;
@@ -117,6 +122,63 @@ TEST_F(TranslatorTest, UnsignedShiftOfNegativeShortIsRefusedWithoutInt) {
   load("translate/Arith.class");
   EXPECT_TRUE(translate("unsignedShift").empty());
   EXPECT_THAT(first_error(), HasSubstr(">>> on a value that can be negative"));
+}
+
+class PatternsTest : public TranslatorTest {
+ protected:
+  PatternsTest() { load_all({"translate/Patterns.class", "translate/Base.class"}); }
+  std::vector<std::string> patterns(const std::string& name) {
+    return translate(name, false, "translate/Patterns");
+  }
+};
+
+TEST_F(PatternsTest, ByteStoreNeedsNoNarrowing) {
+  EXPECT_THAT(patterns("xorBlocks"),
+              ElementsAre("sconst_0", "sstore_3", "sload_3", "bspush 16", "if_scmpge 17", "aload_0",
+                          "sload_3", "aload_1", "sload_3", "baload", "aload_2", "sload_3", "baload",
+                          "sxor", "bastore", "sinc 3 1", "goto -18", "return"));
+}
+
+TEST_F(PatternsTest, UnsignedByteStaysShort) {
+  auto code = patterns("unsignedSum");
+  EXPECT_THAT(code, testing::Contains("sspush 255"));
+  EXPECT_THAT(code, testing::Contains("sand"));
+  EXPECT_THAT(code, testing::Not(testing::Contains("s2i")));
+}
+
+TEST_F(PatternsTest, SuperCallUsesInvokespecial) {
+  auto code = patterns("callsSuper");
+  ASSERT_FALSE(code.empty()) << first_error();
+  EXPECT_EQ(code[0], "aload_0");
+  EXPECT_THAT(code[1], HasSubstr("invokespecial"));
+  bool super_entry = false;
+  for (const CpKey& key : pool_.entries()) {
+    if (key.kind == cap::ConstantTag::kSuperMethodref && key.class_name == "translate/Patterns" &&
+        key.member == "value") {
+      super_entry = true;
+    }
+  }
+  EXPECT_TRUE(super_entry);
+}
+
+TEST_F(PatternsTest, LoopBoundKeepsRemainderShort) {
+  // x < 5 on the loop's edge bounds x + 4, so the remainder needs no int.
+  auto code = patterns("ringSum");
+  ASSERT_FALSE(code.empty()) << first_error();
+  EXPECT_THAT(code, testing::Contains("srem"));
+  EXPECT_THAT(code, testing::Not(testing::Contains("s2i")));
+}
+
+TEST_F(PatternsTest, PositiveGuardBoundsDivision) {
+  auto code = patterns("countdown");
+  ASSERT_FALSE(code.empty()) << first_error();
+  EXPECT_THAT(code, testing::Contains("sdiv"));
+}
+
+TEST_F(PatternsTest, ArrayTypeChecksUseAtype) {
+  auto code = patterns("castArray");
+  EXPECT_THAT(code[1], HasSubstr("instanceof 11 0"));
+  EXPECT_THAT(code, testing::Contains(HasSubstr("checkcast 11 0")));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace {
 
 struct ApduOptions {
   CardImageOptions image;
+  LoadOptions load;
   std::string reader;
   std::string script;
   std::vector<std::string> apdus;
@@ -79,8 +80,9 @@ class Target {
 
 class InProcessTarget : public Target {
  public:
-  explicit InProcessTarget(const CardImageOptions& image) : card_(make_card_options(image)) {
+  InProcessTarget(const CardImageOptions& image, const LoadOptions& load) : card_(make_card_options(image)) {
     warn_if_profile_ignored(image, card_);
+    apply_loads(load, card_);
     card_.power_on();
   }
   Bytes atr() override { return card_.atr(); }
@@ -112,9 +114,12 @@ int run(const ApduOptions& options, const std::string& log_level) {
 
   std::unique_ptr<Target> target;
   if (!options.reader.empty()) {
+    if (!options.load.caps.empty() || !options.load.installs.empty()) {
+      throw std::invalid_argument("--load and --install act on the card in this process, not on --reader");
+    }
     target = std::make_unique<ReaderTarget>(options.reader);
   } else {
-    target = std::make_unique<InProcessTarget>(options.image);
+    target = std::make_unique<InProcessTarget>(options.image, options.load);
   }
   std::cout << "ATR " << to_hex(target->atr(), " ") << "\n";
 
@@ -156,6 +161,7 @@ void add_apdu_command(CLI::App& app, const std::string& log_level) {
   auto* command = app.add_subcommand(
       "apdu", "Send APDUs to a card in this process (default) or in a PC/SC reader, and print the responses");
   add_image_options(*command, options->image, /*memory_by_default=*/true);
+  add_load_options(*command, options->load);
   command->add_option("--reader", options->reader, "PC/SC reader name, or its index in the reader list");
   command->add_option("--script", options->script,
                       "File with one APDU in hex per line; '#' starts a comment; the lines reset, "

@@ -22,6 +22,7 @@ struct ConvertOptions {
   std::vector<std::string> export_path;
   std::string out = ".";
   bool int_support = false;
+  bool no_verify = false;
   std::string cap_format = "2.2";
 };
 
@@ -34,6 +35,7 @@ int run(const ConvertOptions& cli, const std::string& log_level) {
   if (!cli.version.empty())
     std::tie(options.major, options.minor) = sdk::parse_version(cli.version);
   if (cli.int_support) options.int_support = true;
+  options.verify = !cli.no_verify;
   for (const auto& applet : cli.applets) options.applets.push_back(sdk::parse_applet(applet));
   for (const auto& dir : cli.export_path) options.export_path.emplace_back(dir);
   options.format = cli.cap_format == "2.1" ? cap::kFormat21 : cap::kFormat22;
@@ -76,6 +78,8 @@ void add_convert_command(CLI::App& app, const std::string& log_level) {
       "--out", options->out,
       "Output directory; the files go to <out>/<package path>/javacard/ (default .)");
   command->add_flag("--int", options->int_support, "Allow the optional int type (sets ACC_INT)");
+  command->add_flag("--no-verify", options->no_verify,
+                    "Skip loading the result into the VM, which links and verifies it");
   command
       ->add_option("--cap-format", options->cap_format,
                    "CAP file format version: 2.1 or 2.2 (default)")

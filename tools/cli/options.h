@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -29,5 +30,22 @@ card::CardOptions make_card_options(const CardImageOptions& options);
 
 // Logs a warning when --profile was given but the card kept an existing image.
 void warn_if_profile_ignored(const CardImageOptions& options, const card::Card& card);
+
+// CAP files to load into the card before it starts, and applets to install from them.
+struct LoadOptions {
+  std::vector<std::string> caps;
+  // CLASS_AID[:INSTANCE_AID[:PARAMETERS[:PRIVILEGES]]], hex; none given: every applet class of
+  // each loaded package, under its class AID.
+  std::vector<std::string> installs;
+};
+
+// --load and --install.
+void add_load_options(CLI::App& command, LoadOptions& options);
+
+// Loads the CAP files into `card` (a package already on the card is kept) and installs the
+// applets, as the Java Card runtime would after GlobalPlatform's INSTALL [for load], LOAD and
+// INSTALL [for install]. Throws std::invalid_argument for a malformed install option and the
+// runtime's LoadError or RuntimeError.
+void apply_loads(const LoadOptions& options, card::Card& card);
 
 }  // namespace uicc::cli

@@ -18,6 +18,7 @@ namespace {
 
 struct RunOptions {
   CardImageOptions image;
+  LoadOptions load;
   std::string vpcd_host = "127.0.0.1";
   std::uint16_t vpcd_port = apdu::kVpcdDefaultPort;
   std::string atr;
@@ -33,6 +34,7 @@ int run(const RunOptions& options, const std::string& log_level) {
 
   card::Card card(std::move(card_options));
   warn_if_profile_ignored(options.image, card);
+  apply_loads(options.load, card);
   auto logger = log::get("cli");
   if (options.image.memory_only) {
     logger->info("card image kept in memory only");
@@ -61,6 +63,7 @@ void add_run_command(CLI::App& app, const std::string& log_level) {
   auto options = std::make_shared<RunOptions>();
   auto* command = app.add_subcommand("run", "Attach the card to the virtual PC/SC reader (vsmartcard vpcd)");
   add_image_options(*command, options->image);
+  add_load_options(*command, options->load);
   command->add_option("--vpcd-host", options->vpcd_host, "Host where pcscd's vpcd driver listens")
       ->capture_default_str();
   command->add_option("--vpcd-port", options->vpcd_port, "TCP port of the vpcd reader slot")->capture_default_str();

@@ -1,5 +1,6 @@
 #include "vm/api/builtin_registry.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -56,7 +57,7 @@ const Tables& tables() {
   static const Tables built = [] {
     Tables t;
     for (auto part :
-         {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings()}) {
+         {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings(), uicc_access_bindings()}) {
       for (const Binding& b : part) {
         const std::string key = fmt::format("{}.{}", b.class_name, b.signature);
         if (!t.bindings.emplace(key, b.function).second) {
@@ -73,7 +74,7 @@ const Tables& tables() {
         t.names.emplace(qualified_name(package, cls.name), vm::ClassName{aid, cls.token});
       }
     }
-    for (const HiddenClass& hidden : security_hidden_classes()) {
+    for (const HiddenClass& hidden : all_hidden_classes()) {
       const PackageInfo* package = find_package(hidden.package);
       t.names.emplace(fmt::format("{}.{}", hidden.package, hidden.name),
                       vm::ClassName{vm::Aid(package->aid), hidden.token});
@@ -205,7 +206,7 @@ vm::NativeClass build_hidden_class(const HiddenClass& hidden) {
   out.instance_words = static_cast<std::uint16_t>(hidden.instance_words - parent_words);
   out.reference_words = hidden.reference_words;
 
-  // The method entries the class answers: its superclass's and its interfaces', by name.
+  // The method entries of the class: its superclass's and its interfaces', by signature.
   std::map<std::string, std::uint8_t> tokens;  // signature -> virtual token
   for (const MethodInfo& method : parent->methods) {
     if (!method.is_static()) tokens.emplace(signature_of(method), method.token);
@@ -255,6 +256,12 @@ vm::NativeClass build_hidden_class(const HiddenClass& hidden) {
 
 }  // namespace
 
+std::vector<HiddenClass> all_hidden_classes() {
+  std::vector<HiddenClass> all;
+  for (auto part : {security_hidden_classes(), uicc_access_hidden_classes()}) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
 const vm::ClassName& class_name(std::string_view qualified) {
   const auto& names = tables().names;
   auto it = names.find(qualified);
@@ -270,7 +277,7 @@ void add_builtin_packages(vm::NativeRegistry& registry) {
     out.major = package.major;
     out.minor = package.minor;
     for (const ClassInfo& cls : package.classes) out.classes.push_back(build_class(package, cls));
-    for (const HiddenClass& hidden : security_hidden_classes()) {
+    for (const HiddenClass& hidden : all_hidden_classes()) {
       if (hidden.package == package.name) out.classes.push_back(build_hidden_class(hidden));
     }
     registry.add(std::move(out));
@@ -286,13 +293,63 @@ const vm::NativeRegistry& builtin_registry() {
   return registry;
 }
 
+namespace {
+
+// Interfaces and abstract classes that applets implement or extend; their abstract methods are
+// the applet's to supply.
+constexpr std::string_view kAppletImplemented[] = {
+    "javacard.framework.Applet",
+    "javacard.framework.Shareable",
+    "javacard.framework.MultiSelectable",
+    "javacard.framework.AppletEvent",
+    "javacard.framework.PIN",
+    "javacardx.apdu.ExtendedLength",
+    "org.globalplatform.Application",
+    "uicc.toolkit.ToolkitInterface",
+};
+
+// The (class, signature) pairs that a hidden implementation class supplies: the abstract
+// methods of its superclass and interfaces that it binds.
+const std::set<std::string, std::less<>>& hidden_implementations() {
+  static const std::set<std::string, std::less<>> covered = [] {
+    std::set<std::string, std::less<>> out;
+    for (const HiddenClass& hidden : all_hidden_classes()) {
+      const std::string qualified = fmt::format("{}.{}", hidden.package, hidden.name);
+      std::vector<std::string_view> bases{hidden.superclass};
+      for (std::string_view name : hidden.interfaces) {
+        bases.push_back(name);
+        for (std::string_view super_name : find_class(name)->interfaces)
+          bases.push_back(super_name);
+      }
+      for (std::string_view base : bases) {
+        for (const MethodInfo& method : find_class(base)->methods) {
+          const std::string signature = signature_of(method);
+          if (binding_of(qualified, signature) != nullptr)
+            out.insert(fmt::format("{}.{}", base, signature));
+        }
+      }
+    }
+    return out;
+  }();
+  return covered;
+}
+
+}  // namespace
+
 MethodSupport method_support(std::string_view class_name_text, std::string_view signature) {
   if (binding_of(class_name_text, signature) != nullptr) return MethodSupport::implemented;
+  if (hidden_implementations().contains(fmt::format("{}.{}", class_name_text, signature))) {
+    return MethodSupport::implemented;
+  }
   const ClassInfo* cls = find_class(class_name_text);
   if (cls == nullptr) return MethodSupport::unsupported;
   for (const MethodInfo& method : cls->methods) {
     if (signature_of(method) != signature) continue;
-    if ((method.flags & member_flag::kAbstract) != 0) return MethodSupport::abstract;
+    if ((method.flags & member_flag::kAbstract) != 0) {
+      const auto applet_side = std::ranges::find(kAppletImplemented, class_name_text);
+      return applet_side != std::end(kAppletImplemented) ? MethodSupport::abstract
+                                                         : MethodSupport::unsupported;
+    }
     if (method.name == "<init>") return MethodSupport::implemented;
     // An inherited entry is supported when the declaring superclass implements it.
     for (auto it = cls->supers.rbegin(); it != cls->supers.rend(); ++it) {

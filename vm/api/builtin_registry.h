@@ -3,6 +3,7 @@
 // attached at their tokens.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "vm/runtime/native.h"
@@ -22,7 +23,10 @@ const vm::NativeRegistry& builtin_registry();
 // MessageDigest, RandomData and Checksum objects in their state upon construction.
 void reset_native_state(const store::Store& store);
 
-// How the card runs a method of a built-in class.
+// Whether KeyBuilder.buildKey accepts a KeyBuilder.TYPE_* value (with a supported size).
+bool supported_key_type(std::int8_t type);
+
+// The way the card runs a method of a built-in class.
 enum class MethodSupport {
   implemented,  // a native implementation
   abstract,     // an interface or abstract method: the applet's class supplies it

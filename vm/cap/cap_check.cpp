@@ -106,8 +106,10 @@ class Checker {
                        header.has_flag(header_flags::kExport) ? 1 : 0,
                        cap_.exports ? "present" : "absent"));
     }
-    if (header.version.at_least(2, 2) != header.package_name.has_value()) {
-      fail(ComponentTag::kHeader, "package_name present in a format before 2.2 or missing after");
+    // A missing package name in format 2.2 or later is written as an empty one, but format 2.1
+    // has no place for it.
+    if (!header.version.at_least(2, 2) && header.package_name.value_or("") != "") {
+      fail(ComponentTag::kHeader, "package name given for CAP format 2.1, which has none");
     }
     if (cap_.debug && !header.version.at_least(2, 2)) {
       fail(ComponentTag::kDebug, "present in a CAP file of format 2.1, which has none");
@@ -635,7 +637,7 @@ std::int32_t cp_operand(const Instruction& instruction) {
 
 // Decodes every method the Descriptor delimits and compares the constant-pool operands with
 // the Reference Location component; also rejects int instructions without ACC_INT.
-void check_bytecode(const CapFile& cap) {
+void check_bytecode(const CapFile& cap, const std::vector<MethodLocation>& locations) {
   const MethodComponent& methods = cap.methods;
   std::set<std::uint16_t> one_byte;
   std::set<std::uint16_t> two_byte;
@@ -645,7 +647,7 @@ void check_bytecode(const CapFile& cap) {
     }
   }
   const bool int_allowed = cap.header.has_flag(header_flags::kInt);
-  for (const MethodLocation& method : cap.method_locations) {
+  for (const MethodLocation& method : locations) {
     const ByteView code = methods.bytes_at(method.bytecode_offset, method.bytecode_count);
     std::size_t pc = 0;
     while (pc < code.size()) {
@@ -705,15 +707,68 @@ void check_bytecode(const CapFile& cap) {
   compare(two_byte, cap.reference_locations.byte2_index_offsets, "offsets_to_byte2_indices");
 }
 
+// Finds where the method at `start` ends when there is no Descriptor: after an
+// instruction that does not fall through (return, athrow, goto, ret, a switch), once no branch
+// target or exception handler seen so far lies further on. What follows up to `end` is
+// another method that nothing references, read the same way. A span that does not decode
+// stays one method.
+void split_methods(const MethodComponent& methods, std::size_t start, std::size_t end,
+                   std::vector<MethodLocation>& result) {
+  std::size_t position = start;
+  while (position < end) {
+    MethodLocation location;
+    location.offset = static_cast<std::uint16_t>(position);
+    location.header = methods.header_at(position);
+    const std::size_t code_start = position + location.header.size();
+    if (code_start > end) {
+      fail(ComponentTag::kMethod, fmt::format("method header at 0x{:X} overlaps the method at "
+                                              "0x{:X}",
+                                              position, end));
+    }
+    location.bytecode_offset = static_cast<std::uint16_t>(code_start);
+    if (location.header.is_abstract()) {
+      result.push_back(location);
+      position = code_start;
+      continue;
+    }
+
+    const ByteView code = methods.bytes_at(code_start, end - code_start);
+    std::size_t furthest = 0;  // method-relative offset the method must reach
+    std::size_t pc = 0;
+    bool split = false;
+    while (pc < code.size()) {
+      const auto instruction = decode_instruction(code, pc);
+      if (!instruction) break;
+      for (std::int64_t target : instruction->jump_targets()) {
+        if (target > 0) furthest = std::max(furthest, static_cast<std::size_t>(target));
+      }
+      for (const ExceptionHandler& handler : methods.handlers) {
+        if (handler.start_offset >= code_start && handler.start_offset <= code_start + pc) {
+          furthest = std::max(
+              {furthest, handler.start_offset + std::size_t{handler.active_length} - code_start,
+               std::size_t{handler.handler_offset} - code_start});
+        }
+      }
+      pc += instruction->length;
+      const Flow flow = instruction->info->flow;
+      const bool falls_through = flow == Flow::kNext || flow == Flow::kBranch || flow == Flow::kJsr;
+      if (!falls_through && pc > furthest && pc < code.size()) {
+        split = true;
+        break;
+      }
+    }
+    const std::size_t count = split ? pc : code.size();
+    location.bytecode_count = static_cast<std::uint16_t>(count);
+    result.push_back(location);
+    position = code_start + count;
+  }
+}
+
 }  // namespace
 
 void check_structure(const CapFile& cap) {
   Checker(cap).run();
-  if (cap.descriptor) {
-    CapFile located = cap;
-    located.method_locations = locate_methods(cap);
-    check_bytecode(located);
-  }
+  if (cap.descriptor) check_bytecode(cap, locate_methods(cap));
 }
 
 std::vector<MethodLocation> locate_methods(const CapFile& cap) {
@@ -773,18 +828,7 @@ std::vector<MethodLocation> locate_methods(const CapFile& cap) {
   for (auto it = starts.begin(); it != starts.end(); ++it) {
     const auto next = std::next(it);
     const std::size_t end = next == starts.end() ? methods.info_size() : *next;
-    MethodLocation location;
-    location.offset = *it;
-    location.header = methods.header_at(*it);
-    location.bytecode_offset = static_cast<std::uint16_t>(*it + location.header.size());
-    if (location.bytecode_offset > end) {
-      fail(ComponentTag::kMethod,
-           fmt::format("method header at 0x{:X} overlaps the method at 0x{:X}", *it, end));
-    }
-    location.bytecode_count = location.header.is_abstract()
-                                  ? 0
-                                  : static_cast<std::uint16_t>(end - location.bytecode_offset);
-    result.push_back(location);
+    split_methods(methods, *it, end, result);
   }
   return result;
 }

@@ -49,9 +49,9 @@ void check_structure(const CapFile& cap);
 
 // Finds every method_info in the Method component: from the Descriptor component when there
 // is one, else from the offsets that the Applet, Class, Constant Pool and Export components
-// hold, each method running to the next known offset.
-// NOTE: without a Descriptor, a method that nothing references is taken as part of the
-// method before it.
+// give. Without a Descriptor, a method ends after its last instruction that does not fall
+// through and that no branch or handler passes, so an unreferenced method after it is found.
+// NOTE: a span whose bytecode does not decode is kept as one method.
 std::vector<MethodLocation> locate_methods(const CapFile& cap);
 
 }  // namespace uicc::cap

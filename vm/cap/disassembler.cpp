@@ -83,6 +83,7 @@ NameResolver::NameResolver(const CapFile& cap, const std::vector<ExportFile>& ex
       }
     }
   }
+  if (cap.descriptor) name_from_own_export(exports);
   if (cap.descriptor) {
     for (const ClassDescriptor& entry : cap.descriptor->classes) {
       for (const MethodDescriptor& method : entry.methods) {
@@ -92,6 +93,45 @@ NameResolver::NameResolver(const CapFile& cap, const std::vector<ExportFile>& ex
         }
         virtual_methods_[{entry.this_class.offset(), method.token}] =
             method_at(method.method_offset);
+      }
+    }
+  }
+}
+
+// Without a Debug component, the package's own export file still names its public classes
+// and their public and protected members, which the Descriptor lists by token.
+void NameResolver::name_from_own_export(const std::vector<ExportFile>& exports) {
+  const ExportFile* own = nullptr;
+  for (const ExportFile& ex : exports) {
+    if (ex.package.aid == cap_.header.package.aid) own = &ex;
+  }
+  if (own == nullptr) return;
+  for (const ClassDescriptor& entry : cap_.descriptor->classes) {
+    const ExportClass* exported = entry.token == 0xFF ? nullptr : own->find_class(entry.token);
+    if (exported == nullptr) continue;
+    const std::uint16_t offset = entry.this_class.offset();
+    classes_.try_emplace(offset, exported->name);
+    for (const MethodDescriptor& method : entry.methods) {
+      const bool is_static =
+          (method.access_flags & (descriptor_flags::kStatic | descriptor_flags::kMethodInit)) != 0;
+      for (const ExportMethod& candidate : exported->methods) {
+        const bool candidate_static =
+            (candidate.access_flags & export_member_flags::kStatic) != 0 ||
+            candidate.name == "<init>";
+        if (candidate.token == method.token && candidate_static == is_static &&
+            method.token != 0xFF && !entry.is_interface()) {
+          methods_.try_emplace(method.method_offset,
+                               exported->name + "." + candidate.name + candidate.descriptor);
+        }
+      }
+    }
+    for (const FieldDescriptor& field : entry.fields) {
+      for (const ExportField& candidate : exported->fields) {
+        if (candidate.token != field.token || field.token == 0xFF) continue;
+        if (field.is_static() && (candidate.access_flags & export_member_flags::kStatic) != 0) {
+          static_fields_.try_emplace(field.static_field().offset(),
+                                     exported->name + "." + candidate.name);
+        }
       }
     }
   }
@@ -221,7 +261,7 @@ std::string format_instruction(const Instruction& instruction, const NameResolve
         text += fmt::format(" -> 0x{:04X}", static_cast<std::int64_t>(instruction.pc) + value);
         break;
       case OperandKind::kArrayType:
-        text += " " + array_type_name(value);
+        text += fmt::format(" {}", array_type_name(value));
         break;
       case OperandKind::kWordCounts:
         text += fmt::format(" m={} n={}", value >> 4, value & 0x0F);

@@ -21,7 +21,8 @@ namespace uicc::cap {
 class NameResolver {
  public:
   // `exports` are the export files of imported packages, matched to the Import component by
-  // AID and major version.
+  // AID and major version. The package's own export file, when given, names its public items
+  // in a CAP file without a Debug component.
   NameResolver(const CapFile& cap, const std::vector<ExportFile>& exports);
 
   std::string package(std::uint8_t package_token) const;
@@ -35,6 +36,7 @@ class NameResolver {
 
  private:
   const ExportFile* export_of(std::uint8_t package_token) const;
+  void name_from_own_export(const std::vector<ExportFile>& exports);
   std::string member(ClassRef owner, std::uint8_t token, bool is_static, bool is_method) const;
 
   const CapFile& cap_;

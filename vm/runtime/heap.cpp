@@ -107,12 +107,27 @@ Ref Machine::new_global_array(ArrayType type, std::uint16_t length) {
 
 // --- headers and the firewall --------------------------------------------------------------
 
-const store::ObjectHeader& Machine::header_of(Ref object) const {
-  if (object == kNullRef || !store_.valid(object))
-    const_cast<Machine*>(this)->trap(Trap::null_pointer);
-  const store::ObjectHeader& header = store_.header(object);
+const CachedObject& Machine::load_object(Ref object) {
+  if (object == kNullRef || !store_.valid(object)) trap(Trap::null_pointer);
+  if (objects_.size() <= object) {
+    objects_.resize(std::max<std::size_t>(std::size_t{object} + 1, objects_.size() * 2));
+  }
+  CachedObject& cached = objects_[object];
+  cached.header = &store_.header(object);
+  cached.data = const_cast<std::uint8_t*>(store_.data(object));
+  cached.size = store_.size(object);
+  return cached;
+}
+
+void Machine::release_object(Ref object) {
+  if (object < objects_.size()) objects_[object] = CachedObject{};
+  store_.release(object);
+}
+
+const store::ObjectHeader& Machine::header_of(Ref object) {
+  const store::ObjectHeader& header = *object_of(object).header;
   if (header.kind < object_kind::kInstance || header.kind > object_kind::kReferenceArray) {
-    const_cast<Machine*>(this)->trap(Trap::null_pointer);
+    trap(Trap::null_pointer);
   }
   return header;
 }
@@ -120,21 +135,19 @@ const store::ObjectHeader& Machine::header_of(Ref object) const {
 // A CLEAR_ON_DESELECT array is reachable only while its owner is the context of a selected
 // applet (Java Card 3.0.5 Runtime Environment Specification §6.2.8 and JCSystem's transient
 // rules), even for its owner.
-void Machine::check_field_access(const store::ObjectHeader& header) const {
+void Machine::check_field_access_slow(const store::ObjectHeader& header) {
   if (header.owner == context_ || context_ == kJcreContext) return;
-  const_cast<Machine*>(this)->trap(Trap::security);
+  trap(Trap::security);
 }
 
-void Machine::check_array_access(const store::ObjectHeader& header) const {
+void Machine::check_array_access_slow(const store::ObjectHeader& header) {
   if (header.flags & object_flag::kClearOnDeselect) {
-    if (header.owner != context_ || !context_selected(context_)) {
-      const_cast<Machine*>(this)->trap(Trap::security);
-    }
+    if (header.owner != context_ || !context_selected(context_)) trap(Trap::security);
     return;
   }
   if (header.owner == context_ || context_ == kJcreContext) return;
   if (header.flags & object_flag::kGlobalArray) return;
-  const_cast<Machine*>(this)->trap(Trap::security);
+  trap(Trap::security);
 }
 
 void Machine::check_storable(Ref value) const {
@@ -158,14 +171,12 @@ bool Machine::context_selected(ContextId context) const {
 
 // --- classes -------------------------------------------------------------------------------
 
-const Class* Machine::class_of(Ref object) const {
+const Class* Machine::class_of(Ref object) {
   const store::ObjectHeader& header = header_of(object);
   if (header.kind != object_kind::kInstance) return nullptr;
   const Package* package = package_at(static_cast<std::uint16_t>(header.type >> 16));
   std::uint16_t index = static_cast<std::uint16_t>(header.type);
-  if (package == nullptr || index >= package->classes.size()) {
-    const_cast<Machine*>(this)->trap(Trap::null_pointer);
-  }
+  if (package == nullptr || index >= package->classes.size()) trap(Trap::null_pointer);
   return package->classes[index].get();
 }
 
@@ -183,7 +194,7 @@ Package* Machine::find_package(const Aid& aid) const {
 }
 
 // checkcast and instanceof rules of the Java Card 3.0.5 Virtual Machine Specification §7.5.
-bool Machine::assignable(Ref object, const Class* target) const {
+bool Machine::assignable(Ref object, const Class* target) {
   const store::ObjectHeader& header = header_of(object);
   if (header.kind != object_kind::kInstance) {
     return target == object_class_;  // an array is an Object and nothing else but itself

@@ -21,19 +21,22 @@ using cap::Opcode;
 #define UICC_INTERPRETER_OPCODES(X)                                                                                   \
   X(kNop)                                                                                                             \
   X(kAconstNull)                                                                                                      \
-  X(kSconstM1) X(kSconst0) X(kSconst1) X(kSconst2) X(kSconst3) X(kSconst4) X(kSconst5) X(                             \
-      kIconstM1) X(kIconst0) X(kIconst1) X(kIconst2) X(kIconst3) X(kIconst4) X(kIconst5)                              \
-      X(kBspush) X(kSspush) X(kBipush) X(kSipush) X(kIipush) X(kAload) X(kSload) X(kIload) X(                         \
-          kAload0) X(kAload1) X(kAload2) X(kAload3) X(kSload0) X(kSload1) X(kSload2) X(kSload3)                       \
-          X(kIload0) X(kIload1) X(kIload2) X(kIload3) X(kAaload) X(kBaload) X(kSaload) X(kIaload)                     \
-              X(kAstore) X(kSstore) X(kIstore) X(kAstore0) X(kAstore1) X(kAstore2) X(kAstore3) X(                     \
-                  kSstore0) X(kSstore1) X(kSstore2) X(kSstore3) X(kIstore0) X(kIstore1)                               \
-                  X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(kSastore) X(kIastore) X(kPop)                     \
-                      X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX) X(kSadd) X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(    \
-                          kImul) X(kSdiv) X(kIdiv) X(kSrem) X(kIrem)                                                  \
-                          X(kSneg) X(kIneg) X(kSshl) X(                                                               \
-                              kIshl) X(kSshr) X(kIshr) X(kSushr) X(kIushr) X(kSand) X(kIand) X(kSor) X(kIor) X(kSxor) \
-                              X(kIxor) X(kSinc) X(kIinc) X(kS2b) X(kS2i) X(kI2b) X(kI2s) X(kIcmp) X(kIfeq) X(         \
+  X(kSconstM1)                                                                                                        \
+  X(kSconst0)                                                                                                         \
+  X(kSconst1)                                                                                                         \
+  X(kSconst2) X(kSconst3) X(kSconst4) X(kSconst5) X(kIconstM1) X(kIconst0) X(kIconst1) X(                             \
+      kIconst2) X(kIconst3) X(kIconst4) X(kIconst5) X(kBspush) X(kSspush) X(kBipush) X(kSipush)                       \
+      X(kIipush) X(kAload) X(kSload) X(kIload) X(kAload0) X(kAload1) X(kAload2) X(kAload3) X(                         \
+          kSload0) X(kSload1) X(kSload2) X(kSload3) X(kIload0) X(kIload1) X(kIload2) X(kIload3)                       \
+          X(kAaload) X(kBaload) X(kSaload) X(kIaload) X(kAstore) X(kSstore) X(kIstore) X(kAstore0)                    \
+              X(kAstore1) X(kAstore2) X(kAstore3) X(kSstore0) X(kSstore1) X(kSstore2) X(kSstore3)                     \
+                  X(kIstore0) X(kIstore1) X(kIstore2) X(kIstore3) X(kAastore) X(kBastore) X(                          \
+                      kSastore) X(kIastore) X(kPop) X(kPop2) X(kDup) X(kDup2) X(kDupX) X(kSwapX)                      \
+                      X(kSadd) X(kIadd) X(kSsub) X(kIsub) X(kSmul) X(kImul) X(kSdiv) X(kIdiv) X(                      \
+                          kSrem) X(kIrem) X(kSneg) X(kIneg) X(kSshl)                                                  \
+                          X(kIshl) X(kSshr) X(kIshr) X(kSushr) X(kIushr) X(kSand) X(                                  \
+                              kIand) X(kSor) X(kIor) X(kSxor) X(kIxor) X(kSinc)                                       \
+                              X(kIinc) X(kS2b) X(kS2i) X(kI2b) X(kI2s) X(kIcmp) X(kIfeq) X(                           \
                                   kIfne) X(kIflt) X(kIfge) X(kIfgt) X(kIfle)                                          \
                                   X(kIfnull) X(kIfnonnull) X(kIfAcmpeq) X(kIfAcmpne) X(kIfScmpeq) X(                  \
                                       kIfScmpne) X(kIfScmplt) X(kIfScmpge) X(kIfScmpgt) X(kIfScmple)                  \
@@ -276,60 +279,67 @@ Slot Machine::invoke_interface(Ref object, const ClassName& interface_name, std:
 // The element `index` of an array of `kind` for reading, after the null, firewall and bounds
 // checks. The kind is checked here too: the verifier proves that the operand is a reference
 // but not which array type it is.
-const std::uint8_t* Machine::element(Ref array, Slot index, std::uint8_t kind, std::uint32_t size) {
-  const store::ObjectHeader& header = header_of(array);
-  if (header.kind != kind) trap(Trap::security);
-  check_array_access(header);
+[[gnu::always_inline]] inline const std::uint8_t* Machine::element(Ref array, Slot index,
+                                                                   std::uint8_t kind,
+                                                                   std::uint32_t size) {
+  const CachedObject& object = object_of(array);
+  if (object.header->kind != kind) trap(Trap::security);
+  check_array_access(*object.header);
   const std::int32_t i = s16(index);
-  if (i < 0 || static_cast<std::uint32_t>(i + 1) * size > store_.size(array))
-    trap(Trap::array_index);
-  return store_.data(array) + static_cast<std::uint32_t>(i) * size;
+  if (i < 0 || static_cast<std::uint32_t>(i + 1) * size > object.size) trap(Trap::array_index);
+  return object.data + static_cast<std::uint32_t>(i) * size;
 }
 
 // baload and bastore serve both byte and boolean arrays.
-const std::uint8_t* Machine::byte_element(Ref array, Slot index) {
-  const store::ObjectHeader& header = header_of(array);
-  if (header.kind != object_kind::kByteArray && header.kind != object_kind::kBooleanArray) {
+[[gnu::always_inline]] inline const std::uint8_t* Machine::byte_element(Ref array, Slot index) {
+  const CachedObject& object = object_of(array);
+  if (object.header->kind != object_kind::kByteArray &&
+      object.header->kind != object_kind::kBooleanArray) {
     trap(Trap::security);
   }
-  check_array_access(header);
+  check_array_access(*object.header);
   const std::int32_t i = s16(index);
-  if (i < 0 || static_cast<std::uint32_t>(i) >= store_.size(array)) trap(Trap::array_index);
-  return store_.data(array) + i;
+  if (i < 0 || static_cast<std::uint32_t>(i) >= object.size) trap(Trap::array_index);
+  return object.data + i;
 }
 
-void Machine::store_element_bytes(Ref array, Slot index, std::uint8_t kind,
-                                  const std::uint8_t* bytes, std::uint32_t size) {
+[[gnu::always_inline]] inline void Machine::store_element_bytes(Ref array, Slot index,
+                                                                std::uint8_t kind,
+                                                                const std::uint8_t* bytes,
+                                                                std::uint32_t size) {
   const std::uint8_t* p = element(array, index, kind, size);
-  write_persistent(array, static_cast<std::uint32_t>(p - store_.data(array)),
-                   ByteView(bytes, size));
+  const CachedObject& object = object_of(array);
+  write_object(array, object, static_cast<std::uint32_t>(p - object.data), bytes, size);
 }
 
-void Machine::store_byte_element(Ref array, Slot index, std::uint8_t value) {
+[[gnu::always_inline]] inline void Machine::store_byte_element(Ref array, Slot index,
+                                                               std::uint8_t value) {
   const std::uint8_t* p = byte_element(array, index);
-  write_persistent(array, static_cast<std::uint32_t>(p - store_.data(array)), ByteView(&value, 1));
+  const CachedObject& object = object_of(array);
+  write_object(array, object, static_cast<std::uint32_t>(p - object.data), &value, 1);
 }
 
 // aastore: JCVM 3.0.5 §7.5 aastore, with the firewall rule that a temporary entry-point
 // object or a global array cannot be stored (JCRE 3.0.5 §6.2.1, §6.2.2).
 void Machine::store_reference_element(Ref array, Slot index, Ref value) {
   const std::uint8_t* p = element(array, index, object_kind::kReferenceArray, 4);
-  const store::ObjectHeader& header = store_.header(array);
+  const std::uint32_t element_type = object_of(array).header->type;
   if (value != kNullRef) {
     check_storable(value);
-    if (header.type != 0) {
-      const Package* package = package_at(static_cast<std::uint16_t>(header.type >> 16));
-      const Class* element_class = package->classes[static_cast<std::uint16_t>(header.type)].get();
+    if (element_type != 0) {
+      const Package* package = package_at(static_cast<std::uint16_t>(element_type >> 16));
+      const Class* element_class = package->classes[static_cast<std::uint16_t>(element_type)].get();
       if (!assignable(value, element_class)) trap(Trap::array_store);
     }
   }
   std::uint8_t bytes[4];
   store_word(bytes, value);
-  write_persistent(array, static_cast<std::uint32_t>(p - store_.data(array)), bytes);
+  const CachedObject& object = object_of(array);
+  write_object(array, object, static_cast<std::uint32_t>(p - object.data), bytes, 4);
 }
 
-const std::uint8_t* Machine::static_address(const CpEntry& entry) {
-  return store_.data(entry.static_package->statics) + entry.static_offset;
+[[gnu::always_inline]] inline const std::uint8_t* Machine::static_address(const CpEntry& entry) {
+  return object_of(entry.static_package->statics).data + entry.static_offset;
 }
 
 void Machine::put_static(const CpEntry& entry, const std::uint8_t* bytes, std::uint32_t size) {
@@ -338,21 +348,27 @@ void Machine::put_static(const CpEntry& entry, const std::uint8_t* bytes, std::u
 
 // The address of an instance field. The object's class is checked against the field's class
 // at run time, because the verifier types references without their class.
-const std::uint8_t* Machine::field_address(Ref object, const CpEntry& entry) {
-  const store::ObjectHeader& header = header_of(object);
-  if (header.type != entry.class_ref->type_id || header.kind != object_kind::kInstance) {
+[[gnu::always_inline]] inline const std::uint8_t* Machine::field_address(Ref object,
+                                                                         const CpEntry& entry) {
+  const CachedObject& cached = object_of(object);
+  const store::ObjectHeader& header = *cached.header;
+  if (header.type != entry.class_ref->type_id || header.kind != object_kind::kInstance)
+      [[unlikely]] {
+    if (header.kind != object_kind::kInstance) trap(Trap::security);
     const Class* cls = class_of(object);
     if (cls == nullptr || !cls->is_subclass_of(entry.class_ref)) trap(Trap::security);
   }
   check_field_access(header);
-  return store_.data(object) + std::uint32_t{entry.field_word} * 4;
+  return cached.data + std::uint32_t{entry.field_word} * 4;
 }
 
-void Machine::put_field(Ref object, const CpEntry& entry, Slot value) {
+[[gnu::always_inline]] inline void Machine::put_field(Ref object, const CpEntry& entry,
+                                                      Slot value) {
   const std::uint8_t* p = field_address(object, entry);
+  const CachedObject& cached = object_of(object);
   std::uint8_t bytes[4];
   store_word(bytes, value);
-  write_persistent(object, static_cast<std::uint32_t>(p - store_.data(object)), bytes);
+  write_object(object, cached, static_cast<std::uint32_t>(p - cached.data), bytes, 4);
 }
 
 const Method* Machine::virtual_target(Ref object, const store::ObjectHeader& header,

@@ -116,7 +116,7 @@ void Machine::power_up() {
 
 // --- object deletion -----------------------------------------------------------------------
 
-std::set<Ref> Machine::reachable(const Package* skip_package, std::uint16_t skip_applet) const {
+std::set<Ref> Machine::reachable(const Package* skip_package, std::uint16_t skip_applet) {
   std::set<Ref> marked;
   std::vector<Ref> pending;
   auto mark = [&](Ref ref) {
@@ -176,7 +176,7 @@ std::size_t Machine::collect_garbage() {
     if (kind >= object_kind::kInstance && !marked.contains(handle)) garbage.push_back(handle);
   });
   for (Ref ref : garbage) {
-    if (store_.valid(ref)) store_.release(ref);
+    if (store_.valid(ref)) release_object(ref);
   }
   exception_instances_.clear();
   return garbage.size();
@@ -188,7 +188,7 @@ void Machine::request_object_deletion() {
 
 // JCRE 3.0.5 §11.3.4.1: an applet can be deleted unless something outside it refers to it,
 // or, for the last instance of its context, to any object of that context.
-bool Machine::deletable(std::uint16_t applet) const {
+bool Machine::deletable(std::uint16_t applet) {
   const AppletRecord& record = applets_[applet];
   if (reachable(nullptr, applet).contains(record.object)) return false;
   bool last = true;
@@ -251,6 +251,7 @@ void Machine::abort_transaction() {
   }
   std::vector<Ref> allocated = store_.transaction_allocations();
   store_.abort_transaction();
+  forget_objects();
   if (allocated.empty()) return;
   std::set<Ref> lost(allocated.begin(), allocated.end());
 
@@ -281,7 +282,7 @@ void Machine::abort_transaction() {
       if (ref > highest) break;
     }
   }
-  for (Ref ref : spare) store_.release(ref);
+  for (Ref ref : spare) release_object(ref);
 }
 
 std::uint8_t Machine::transaction_depth() {
@@ -549,7 +550,7 @@ void Machine::end_of_command() {
     }
   }
   for (Ref tombstone : tombstones_) {
-    if (store_.valid(tombstone)) store_.release(tombstone);
+    if (store_.valid(tombstone)) release_object(tombstone);
   }
   tombstones_.clear();
   if (deletion_requested_) {

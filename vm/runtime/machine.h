@@ -1,5 +1,5 @@
 // The VM of one card: heap over the store, firewall, interpreter and Java Card runtime
-// environment state. Internal to vm/runtime; the card sees it through Runtime, natives
+// environment state. Internal to vm/runtime: the card uses it through Runtime, natives
 // through the Vm interface.
 #pragma once
 
@@ -25,8 +25,8 @@ struct JavaThrow {
   Ref exception;
 };
 
-// Conditions the interpreter detects at run time, each mapped to the Java exception the
-// applet sees (Java Card 3.0.5 Virtual Machine Specification §7.5, per instruction).
+// Conditions the interpreter detects at run time, each mapped to the Java exception thrown
+// into the applet (Java Card 3.0.5 Virtual Machine Specification §7.5, per instruction).
 enum class Trap : std::uint8_t {
   null_pointer,
   array_index,
@@ -64,6 +64,16 @@ struct AppletRecord {
 };
 
 inline constexpr std::uint16_t kNoApplet = 0xFFFF;
+
+// Where a store object lives, looked up once and cached per handle, so that an instruction
+// touching an object does one vector access instead of several checked store lookups. The
+// store keeps an object's header and bytes at fixed addresses until it is released; the
+// Machine forgets the cache whenever objects may have been released (release, abort).
+struct CachedObject {
+  const store::ObjectHeader* header = nullptr;
+  std::uint8_t* data = nullptr;
+  std::uint32_t size = 0;
+};
 
 // Entries of the runtime's tables in the store (tables.cpp).
 struct PackageSlot {
@@ -142,23 +152,56 @@ class Machine : public Vm {
   PlatformHooks& platform() override { return *platform_; }
 
   // --- heap (heap.cpp) ---------------------------------------------------------------------
-  const Class* class_of(Ref object) const;  // null for arrays
+  std::vector<CachedObject> objects_;
+  // The cached view of any store object; traps null_pointer for null or a released handle.
+  const CachedObject& object_of(Ref object) {
+    if (object < objects_.size() && objects_[object].header != nullptr) [[likely]] {
+      return objects_[object];
+    }
+    return load_object(object);
+  }
+  const CachedObject& load_object(Ref object);
+  void forget_objects() { objects_.clear(); }
+  void release_object(Ref object);
+  // Writes to an object: in place for RAM-only objects, through the store's journal (atomic,
+  // in an open transaction) for persistent ones.
+  void write_object(Ref object, const CachedObject& cached, std::uint32_t offset,
+                    const std::uint8_t* bytes, std::uint32_t length) {
+    if (cached.header->flags & store::kVolatile) {
+      std::copy_n(bytes, length, cached.data + offset);
+      return;
+    }
+    write_persistent(object, offset, ByteView(bytes, length));
+  }
+  const Class* class_of(Ref object);  // null for arrays
   const Class* find_class(const ClassName& name) const;
   Ref allocate_instance(const Class* cls, std::uint8_t extra_flags = 0);
   Ref allocate_array(ArrayType type, std::int32_t length, const Class* element_class,
                      std::uint8_t flags);
   // The header of a VM object; traps null_pointer for null and for handles that are not VM
   // objects of the expected shape.
-  const store::ObjectHeader& header_of(Ref object) const;
+  const store::ObjectHeader& header_of(Ref object);
   bool is_array_kind(std::uint8_t kind) const {
     return kind >= object_kind::kBooleanArray && kind <= object_kind::kReferenceArray;
   }
   // Firewall rules of the Java Card 3.0.5 Runtime Environment Specification §6.2.8.
-  void check_field_access(const store::ObjectHeader& header) const;
-  void check_array_access(const store::ObjectHeader& header) const;
+  // The fast paths are inline: the object is the current context's (and for an array, not
+  // CLEAR_ON_DESELECT). Everything else goes through the out-of-line rules.
+  void check_field_access(const store::ObjectHeader& header) {
+    if (header.owner == context_) [[likely]]
+      return;
+    check_field_access_slow(header);
+  }
+  void check_array_access(const store::ObjectHeader& header) {
+    if (header.owner == context_ && !(header.flags & object_flag::kClearOnDeselect)) [[likely]]
+      return;
+    check_array_access_slow(header);
+  }
+  void check_field_access_slow(const store::ObjectHeader& header);
+  void check_array_access_slow(const store::ObjectHeader& header);
   // putfield_a, aastore and putstatic_a may not store temporary entry-point objects (§6.2.1).
   void check_storable(Ref value) const;
-  bool assignable(Ref object, const Class* target) const;
+  bool assignable(Ref object, const Class* target);
   bool array_assignable(const store::ObjectHeader& header, ArrayType type,
                         const Class* element) const;
   void write_persistent(Ref object, std::uint32_t offset, ByteView bytes);
@@ -232,8 +275,8 @@ class Machine : public Vm {
   // sweep at power-up that reclaims what a power loss left half made).
   std::size_t collect_garbage();
   // Objects reachable from the roots, leaving out one package's static fields and one applet.
-  std::set<Ref> reachable(const Package* skip_package, std::uint16_t skip_applet) const;
-  bool deletable(std::uint16_t applet) const;
+  std::set<Ref> reachable(const Package* skip_package, std::uint16_t skip_applet);
+  bool deletable(std::uint16_t applet);
   void clear_transient(std::uint8_t flag, std::optional<ContextId> owner);
   void end_of_command();
   std::uint16_t applet_of_context(ContextId context) const;

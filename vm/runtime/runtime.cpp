@@ -18,10 +18,10 @@ namespace uicc::vm {
 
 namespace {
 
-// ISO/IEC 7816-4:2020 §5.6: no precise diagnosis, and the Java Card answer to an uncaught
+// ISO/IEC 7816-4:2020 §5.6: no precise diagnosis. The JCRE returns it for an uncaught
 // exception other than ISOException (JCRE 3.0.5 §3.3).
 constexpr std::uint16_t kSwUnknown = 0x6F00;
-// ISO/IEC 7816-4: applet selection failed, answered when no applet is selected on the channel.
+// ISO/IEC 7816-4: applet selection failed, returned when no applet is selected on the channel.
 constexpr std::uint16_t kSwNoApplet = 0x6999;
 
 }  // namespace
@@ -436,8 +436,8 @@ Response Runtime::process(std::uint8_t channel, ByteView command) {
   apdu.channel = channel;
   apdu.buffer = m.apdu_buffer();
   apdu.object = m.apdu_object();
-  // The buffer starts with the command as received, as far as it fits; the API's APDU class
-  // decides what the applet sees of it.
+  // The buffer starts with the command as received, as far as it fits. The API's APDU class
+  // decides which part of it the applet reads.
   m.store_.fill_non_atomic(apdu.buffer, 0, m.store_.size(apdu.buffer), 0);
   const std::size_t copied = std::min<std::size_t>(command.size(), m.store_.size(apdu.buffer));
   m.store_.write(apdu.buffer, 0, command.first(copied));
@@ -468,6 +468,7 @@ Response Runtime::process(std::uint8_t channel, ByteView command) {
 void Runtime::reset() {
   Impl& m = *impl_;
   if (m.store_.in_transaction()) m.store_.abort_transaction();
+  m.forget_objects();
   for (auto& selected : m.selected_) selected.reset();
   std::fill(m.selecting_.begin(), m.selecting_.end(), false);
   m.clear_transient(object_flag::kClearOnReset, std::nullopt);

@@ -131,15 +131,17 @@ std::uint16_t Machine::free_slot(bool applet) {
     put_u16(table, 0, kTableFormat);
     put_u16(table, 2, new_packages);
     put_u16(table, 4, new_applets);
-    std::copy(old.begin() + kTableHeader, old.begin() + kTableHeader + packages * kSlotSize,
-              table.begin() + kTableHeader);
-    std::copy(old.begin() + kTableHeader + packages * kSlotSize, old.end(),
-              table.begin() + kTableHeader + std::size_t{new_packages} * kSlotSize);
+    const std::size_t old_applets_at = kTableHeader + std::size_t{packages} * kSlotSize;
+    const std::size_t new_applets_at = kTableHeader + std::size_t{new_packages} * kSlotSize;
+    std::copy_n(old.data() + kTableHeader, old_applets_at - kTableHeader,
+                table.data() + kTableHeader);
+    std::copy_n(old.data() + old_applets_at, old.size() - old_applets_at,
+                table.data() + new_applets_at);
     Ref grown = store_.allocate(store::ObjectHeader{object_kind::kRuntimeTable, 0, kJcreContext, 0},
                                 static_cast<std::uint32_t>(table.size()));
     store_.write(grown, 0, table);
     store_.set_root(config_.store_root, grown);
-    store_.release(table_);
+    release_object(table_);
     table_ = grown;
   }
 }

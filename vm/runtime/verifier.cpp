@@ -154,9 +154,9 @@ class MethodVerifier {
       fail(pc, fmt::format("operand stack height {} here, {} on another path", state.stack.size(),
                            incoming.stack.size()));
     }
-    // Differing types merge to kTop, except that an untyped argument word merged with a short
-    // or a reference takes that type: reading a reference as a short leaks no more than the
-    // untyped argument already could, and no path gains a reference it did not have.
+    // Differing types merge to kTop. The exception is an untyped argument word merged with a
+    // short or a reference, which takes that type. Reading a reference as a short leaks no more
+    // than the untyped argument already could, and no path gains a reference it did not have.
     auto merge = [&](std::string& into, const std::string& from) {
       for (std::size_t i = 0; i < into.size(); ++i) {
         if (into[i] == from[i] || into[i] == kTop) continue;
@@ -204,10 +204,10 @@ class MethodVerifier {
         break;
       case cap::Flow::kBranch:
         continue_at(next, out);
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         break;
       case cap::Flow::kGoto:
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         break;
       case cap::Flow::kSwitch:
         for (std::int64_t target : ins.jump_targets())
@@ -215,7 +215,7 @@ class MethodVerifier {
         break;
       case cap::Flow::kJsr: {
         jsr_sites_[next] = in;  // the state the subroutine returns to, without the address
-        merge_into(static_cast<std::size_t>(pc + *ins.branch_offset()), out);
+        merge_into(branch_target(pc, ins), out);
         if (next >= code_.size()) fail(pc, "jsr is the last instruction");
         break;
       }
@@ -233,6 +233,11 @@ class MethodVerifier {
       case cap::Flow::kThrow:
         break;
     }
+  }
+
+  // Targets were checked against the method in decode().
+  static std::size_t branch_target(std::size_t pc, const cap::Instruction& ins) {
+    return static_cast<std::size_t>(static_cast<std::int64_t>(pc) + *ins.branch_offset());
   }
 
   void continue_at(std::size_t next, const State& out) {
@@ -395,9 +400,12 @@ class MethodVerifier {
     push_result(result);
   }
 
-  // Without the interface's signature, an implementation in this package stands in for it.
+  // Without the interface's signature, the verifier takes the signature of an implementation
+  // in the interface's package (this package for its own interfaces).
+  // NOTE: a package whose interface has no implementation in its own package and no
+  // Descriptor component cannot be called through that interface from other packages.
   const Method* implementation_of(const Class* interface_class, std::uint8_t token) const {
-    for (const auto& cls : package_.classes) {
+    for (const auto& cls : interface_class->package->classes) {
       if (cls->is_interface) continue;
       for (const auto& impl : cls->interface_impls) {
         if (impl.interface_class != interface_class || token >= impl.virtual_tokens.size())
@@ -752,7 +760,9 @@ void MethodVerifier::apply(const cap::Instruction& ins) {
                         static_cast<int>(is_get ? Opcode::kGetstaticA : Opcode::kPutstaticA));
       static constexpr std::uint32_t kWidth[] = {4, 1, 2, 4};
       check_static_width(entry, kWidth[kind], kind == 0);
-      const char type = kind == 0 ? kRef : kind == 3 ? kInt : kShort;
+      char type = kShort;
+      if (kind == 0) type = kRef;
+      if (kind == 3) type = kInt;
       if (is_get) {
         push_result(type);
       } else if (type == kInt) {
@@ -795,7 +805,10 @@ void MethodVerifier::apply_objects(const cap::Instruction& ins) {
       } else {
         pop(kRef);
       }
-      push_result(kind == 'a' ? kRef : kind == 'i' ? kInt : kShort);
+      char type = kShort;
+      if (kind == 'a') type = kRef;
+      if (kind == 'i') type = kInt;
+      push_result(type);
       break;
     }
     case Opcode::kPutfieldA:

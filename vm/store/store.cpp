@@ -104,13 +104,6 @@ class Reader {
 
 }  // namespace
 
-struct Store::Object {
-  ObjectHeader header;
-  std::uint32_t size = 0;
-  std::unique_ptr<std::uint8_t[]> bytes;
-  bool allocated_in_transaction = false;
-};
-
 struct Store::UndoEntry {
   enum class Kind : std::uint8_t { bytes, allocation, header, root } kind;
   Handle handle = kNull;
@@ -157,24 +150,9 @@ Usage Store::usage() const {
 
 // --- object access -------------------------------------------------------------------------
 
-Store::Object& Store::object(Handle handle) {
-  if (handle == kNull || handle >= objects_.size() || !objects_[handle]) {
-    throw std::out_of_range(fmt::format("no object with handle {}", handle));
-  }
-  return *objects_[handle];
+void Store::throw_missing(Handle handle) {
+  throw std::out_of_range(fmt::format("no object with handle {}", handle));
 }
-
-const Store::Object& Store::object(Handle handle) const {
-  return const_cast<Store*>(this)->object(handle);
-}
-
-bool Store::valid(Handle handle) const {
-  return handle != kNull && handle < objects_.size() && objects_[handle] != nullptr;
-}
-
-const ObjectHeader& Store::header(Handle handle) const { return object(handle).header; }
-std::uint32_t Store::size(Handle handle) const { return object(handle).size; }
-const std::uint8_t* Store::data(Handle handle) const { return object(handle).bytes.get(); }
 
 void Store::check_powered() const {
   if (powered_off_) throw PowerLoss();

@@ -105,11 +105,18 @@ class Store {
   // Frees an object. Not allowed inside a transaction.
   void release(Handle handle);
 
-  bool valid(Handle handle) const;
-  const ObjectHeader& header(Handle handle) const;
-  std::uint32_t size(Handle handle) const;
-  const std::uint8_t* data(Handle handle) const;
-  ByteView view(Handle handle) const { return {data(handle), size(handle)}; }
+  // The accessors below are inline: the VM calls them for every field and array access.
+  // A handle that names no object throws std::out_of_range.
+  bool valid(Handle handle) const noexcept {
+    return handle != kNull && handle < objects_.size() && objects_[handle] != nullptr;
+  }
+  const ObjectHeader& header(Handle handle) const { return object(handle).header; }
+  std::uint32_t size(Handle handle) const { return object(handle).size; }
+  const std::uint8_t* data(Handle handle) const { return object(handle).bytes.get(); }
+  ByteView view(Handle handle) const {
+    const Object& o = object(handle);
+    return {o.bytes.get(), o.size};
+  }
 
   // Writes bytes atomically. Inside a transaction the write is undone by abort or power loss.
   // Throws CommitCapacityExceeded, leaving the object unchanged, when the transaction's
@@ -145,11 +152,23 @@ class Store {
   std::uint64_t write_count() const { return write_count_; }
 
  private:
-  struct Object;
+  struct Object {
+    ObjectHeader header;
+    std::uint32_t size = 0;
+    std::unique_ptr<std::uint8_t[]> bytes;
+    bool allocated_in_transaction = false;
+  };
   struct UndoEntry;
 
-  Object& object(Handle handle);
-  const Object& object(Handle handle) const;
+  Object& object(Handle handle) {
+    if (!valid(handle)) [[unlikely]] throw_missing(handle);
+    return *objects_[handle];
+  }
+  const Object& object(Handle handle) const {
+    if (!valid(handle)) [[unlikely]] throw_missing(handle);
+    return *objects_[handle];
+  }
+  [[noreturn]] static void throw_missing(Handle handle);
   void check_powered() const;
   void check_range(Handle handle, std::uint32_t offset, std::size_t length) const;
   void append_record(ByteView record);

@@ -291,6 +291,18 @@ void FakeVm::register_applet(Ref applet, std::optional<vm::Aid> aid) {
   registered.emplace_back(applet, aid);
 }
 
+std::optional<vm::Aid> FakeVm::aid_of(Ref aid) {
+  auto it = jcre_aids.find(aid);
+  if (it == jcre_aids.end()) return std::nullopt;
+  return it->second;
+}
+
+Ref FakeVm::jcre_aid(const vm::Aid& aid) {
+  const Ref object = new_object(class_name("javacard.framework.AID"));
+  jcre_aids.emplace(object, aid);
+  return object;
+}
+
 vm::ApduExchange& FakeVm::apdu() {
   if (!in_command_) throw_exception(*this, "java.lang.SecurityException");
   return exchange_;

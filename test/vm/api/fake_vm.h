@@ -88,7 +88,9 @@ class FakeVm : public vm::Vm {
   Ref current_applet_aid() override { return vm::kNullRef; }
   Ref previous_context_aid() override { return vm::kNullRef; }
   Ref lookup_aid(ByteView) override { return vm::kNullRef; }
-  std::optional<vm::Aid> aid_of(Ref) override { return std::nullopt; }
+  std::optional<vm::Aid> aid_of(Ref aid) override;
+  // An AID object as the runtime makes its own: known to aid_of(), its fields left empty.
+  Ref jcre_aid(const vm::Aid& aid);
   bool is_applet_active(ByteView) override { return false; }
   std::uint8_t assigned_channel() override { return exchange_.channel; }
   Ref shareable_interface_object(ByteView, std::uint8_t) override { return vm::kNullRef; }
@@ -104,6 +106,7 @@ class FakeVm : public vm::Vm {
   bool selecting = false;
   bool deletion_requested = false;
   std::vector<std::pair<Ref, std::optional<vm::Aid>>> registered;
+  std::map<Ref, vm::Aid> jcre_aids;
 
  private:
   struct ClassEntry {

@@ -130,7 +130,7 @@ TEST(UtilNatives, ArrayCopyHandlesOverlapAndChecksBounds) {
   EXPECT_EQ(vm.contents(b), (Bytes{0, 2, 1, 2}));
 }
 
-TEST(UtilNatives, ArrayCopyIsUndoneByTransactionAbortButNonAtomicIsNot) {
+TEST(UtilNatives, TransactionAbortUndoesAtomicCopy) {
   FakeVm vm;
   const Ref src = vm.bytes(Bytes{9, 9});
   const Ref atomic = vm.bytes(Bytes{0, 0});
@@ -198,6 +198,20 @@ TEST(AidNatives, ConstructCompareAndCopy) {
       },
       "javacard.framework.SystemException",
       jc::javacard::framework::SystemException::ILLEGAL_VALUE);
+}
+
+// The runtime's AID objects (from JCSystem.getAID, lookupAID) are read through Vm::aid_of,
+// because the firewall denies the applet's context their fields.
+TEST(AidNatives, RuntimeAidsAnswerThroughTheVm) {
+  FakeVm vm;
+  const Ref jcre = vm.jcre_aid(vm::Aid::from_hex("A000000151000000"));
+  const Ref source = vm.bytes(from_hex("A000000151000000"));
+  const Ref own = vm.make("javacard.framework.AID", "<init>([BSB)V", {source, s(0), s(8)});
+  EXPECT_EQ(vm.call_virtual(own, "equals(Ljava/lang/Object;)Z", {jcre}), 1u);
+  EXPECT_EQ(vm.call_virtual(jcre, "equals([BSB)Z", {source, s(0), s(8)}), 1u);
+  const Ref out = vm.bytes(Bytes(8, 0));
+  EXPECT_EQ(vm.call_virtual(jcre, "getBytes([BS)B", {out, s(0)}), s(8));
+  EXPECT_EQ(vm.contents(out), from_hex("A000000151000000"));
 }
 
 TEST(OwnerPinNatives, CountsTriesAndBlocks) {
@@ -326,6 +340,20 @@ TEST(AppletNatives, RegisterAndDefaults) {
         vm.call_static("javacard.framework.Applet", "install([BSB)V", {aid, s(0), s(7)});
       },
       "javacard.framework.ISOException", jiso::SW_FUNC_NOT_SUPPORTED);
+}
+
+TEST(GpSystemNatives, AnswerFromThePlatform) {
+  FakeVm vm;
+  // FakeVm has the default PlatformHooks: a SECURED card without GlobalPlatform registry.
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "getCardState()B", {}), s(0x0F));
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "getCardContentState()B", {}), s(0x07));
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "setCardContentState(B)Z", {s(0x0F)}),
+            0u);
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem", "setCardContentState(B)Z", {s(0x83)}),
+            0u);
+  EXPECT_EQ(vm.call_static("org.globalplatform.GPSystem",
+                           "getSecureChannel()Lorg/globalplatform/SecureChannel;", {}),
+            vm::kNullRef);
 }
 
 // --- APDU ----------------------------------------------------------------------------------

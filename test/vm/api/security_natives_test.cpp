@@ -121,6 +121,26 @@ TEST(CipherNatives, AesEcbMatchesFips197AndFollowsReKey) {
             3);
 }
 
+// A key written inside an aborted transaction goes back to its old value, and the cipher
+// follows the key's value, not its own cached key schedule.
+TEST(CipherNatives, FollowsKeyRolledBackByAbort) {
+  FakeVm vm;
+  const Ref key = aes_key(vm, from_hex("000102030405060708090A0B0C0D0E0F"));
+  const Ref cipher =
+      vm.call_static("javacardx.crypto.Cipher", "getInstance(BZ)Ljavacardx/crypto/Cipher;",
+                     {s(jcipher::ALG_AES_BLOCK_128_ECB_NOPAD), 0});
+  vm.call_virtual(cipher, "init(Ljavacard/security/Key;B)V", {key, s(jcipher::MODE_ENCRYPT)});
+  const Ref in = vm.bytes(from_hex("00112233445566778899AABBCCDDEEFF"));
+  const Ref out = vm.bytes(Bytes(16, 0));
+  vm.call_static("javacard.framework.JCSystem", "beginTransaction()V", {});
+  vm.call_virtual(key, "setKey([BS)V", {vm.bytes(Bytes(16, 0x55)), s(0)});
+  vm.call_virtual(cipher, "doFinal([BSS[BS)S", {in, s(0), s(16), out, s(0)});
+  EXPECT_NE(vm.contents(out), from_hex("69C4E0D86A7B0430D8CDB78070B4C55A"));
+  vm.call_static("javacard.framework.JCSystem", "abortTransaction()V", {});
+  vm.call_virtual(cipher, "doFinal([BSS[BS)S", {in, s(0), s(16), out, s(0)});
+  EXPECT_EQ(vm.contents(out), from_hex("69C4E0D86A7B0430D8CDB78070B4C55A"));
+}
+
 TEST(CipherNatives, InitStateSurvivesPowerCycle) {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("uicc-api-power-" + std::to_string(::getpid())))

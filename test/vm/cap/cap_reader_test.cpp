@@ -9,6 +9,7 @@
 
 #include "test/vm/cap/test_caps.h"
 #include "vm/cap/cap_writer.h"
+#include "vm/cap/export_file.h"
 
 namespace uicc::cap {
 namespace {
@@ -158,6 +159,46 @@ TEST(CapReader, ParsesLibraryExportsAndInterfaces) {
   EXPECT_EQ(cap.classes.classes[0].interfaces[0].index, (std::vector<std::uint8_t>{1}));
 }
 
+// Remote interfaces and classes (format 2.2): the interface name, the signature pool and the
+// remote_interface_info of a class survive an encode-decode round trip of the component.
+TEST(CapReader, ParsesRemoteClassComponent) {
+  CapFile cap;
+  cap.header.version = kFormat22;
+  TypeDescriptor returns_int;  // ()I: no parameters, then the int return nibble
+  returns_int.nibble_count = 1;
+  returns_int.packed = {0x50};
+  cap.classes.signature_pool = {{0, returns_int}};
+  InterfaceInfo remote_interface;
+  remote_interface.offset = 4;
+  remote_interface.flags = class_flags::kInterface | class_flags::kRemote;
+  remote_interface.superinterfaces = {ClassRef::external(2, 0)};  // java.rmi.Remote
+  remote_interface.name = "Purse";
+  ClassInfo remote_class;
+  remote_class.offset = 13;
+  remote_class.flags = class_flags::kRemote;
+  remote_class.super_class = ClassRef::external(0, 0);
+  remote_class.public_method_table_base = 1;
+  remote_class.public_virtual_method_table = {0x20};
+  remote_class.interfaces = {{ClassRef::internal(4), {1}}};
+  remote_class.remote_interfaces =
+      RemoteInterfaceInfo{{{0xBEEF, 0, 1}}, {0x01, 0x02}, "PurseImpl", {ClassRef::internal(4)}};
+  cap.classes.interfaces = {remote_interface};
+  cap.classes.classes = {remote_class};
+
+  const Bytes component = encode_component(cap, ComponentTag::kClass);
+  CapFile decoded;
+  decoded.header.version = kFormat22;
+  decode_component(decoded, component);
+  EXPECT_EQ(decoded.classes, cap.classes);
+  EXPECT_EQ(encode_component(decoded, ComponentTag::kClass), component);
+
+  // In format 2.1 the same flags carry no name and no remote_interface_info.
+  cap.header.version = kFormat21;
+  cap.classes.signature_pool.clear();
+  const Bytes old_format = encode_component(cap, ComponentTag::kClass);
+  EXPECT_LT(old_format.size(), component.size());
+}
+
 TEST(CapReader, ParsesFormat23TokenMapping) {
   const CapFile cap = read_cap(write_cap_jar(make_hello_cap(kFormat23)));
   EXPECT_EQ(cap.header.version, kFormat23);
@@ -185,6 +226,30 @@ TEST(CapReader, LocatesMethodsWithoutDescriptor) {
   EXPECT_FALSE(stripped.descriptor);
   EXPECT_FALSE(stripped.debug);
   EXPECT_EQ(stripped.method_locations, full.method_locations);
+}
+
+// A private method that nothing calls, appended after process(): without a Descriptor the
+// reader must still find where process() ends and the unused method begins.
+TEST(CapReader, LocatesUnreferencedMethodWithoutDescriptor) {
+  CapFile cap = make_hello_cap();
+  const auto dead_offset = static_cast<std::uint16_t>(cap.methods.info_size());
+  append(cap.methods.method_area,
+         from_hex("11 10  03 78"));  // max_stack 1, nargs 1: sconst_0; sreturn
+  MethodDescriptor dead;
+  dead.access_flags = descriptor_flags::kPrivate;
+  dead.method_offset = dead_offset;
+  dead.type_offset = cap.descriptor->classes[0].methods[1].type_offset;
+  dead.bytecode_count = 2;
+  cap.descriptor->classes[0].methods.push_back(dead);
+  cap.debug.reset();
+  cap.directory.component_sizes[11] = 0;
+  update_directory(cap);
+  const CapFile with_descriptor = read_cap(write_cap_components(cap));
+  ASSERT_EQ(with_descriptor.method_locations.size(), 4u);
+  EXPECT_EQ(with_descriptor.method_locations[3].offset, dead_offset);
+
+  const CapFile without = read_cap(write_cap_components(cap, {.include_descriptor = false}));
+  EXPECT_EQ(without.method_locations, with_descriptor.method_locations);
 }
 
 TEST(CapReader, SkipsCustomAndUnknownComponents) {
@@ -226,6 +291,31 @@ TEST(CapReader, ReadsFileFromDisk) {
   EXPECT_THROW(read_cap_file(path), FormatError);
 }
 
+// A CAP file written by the SDK's converter from test/vm/cap/data/wallet/Wallet.java.
+TEST(CapReader, ReadsConverterOutput) {
+  const std::filesystem::path data = UICC_CAP_TEST_DATA;
+  const CapFile cap = read_cap_file(data / "wallet" / "wallet.cap");
+  EXPECT_EQ(cap.header.version, kFormat22);
+  EXPECT_EQ(to_hex(cap.header.package.aid), "F0000000030101");
+  EXPECT_EQ(cap.package_path, "com/example/wallet");
+  ASSERT_TRUE(cap.applets);
+  EXPECT_EQ(to_hex(cap.applets->applets[0].aid), "F000000003010101");
+  ASSERT_EQ(cap.imports.packages.size(), 2u);
+  EXPECT_EQ(cap.imports.packages[1].minor, 6);
+  EXPECT_EQ(cap.static_fields.array_init[0].values, (Bytes{1, 2, 3, 4}));
+  ASSERT_TRUE(cap.descriptor);
+  ASSERT_EQ(cap.method_locations.size(), 4u);
+
+  // A load file without the Descriptor: the unused private method is still found.
+  const CapFile stripped = read_cap(write_cap_components(cap, {.include_descriptor = false}));
+  EXPECT_EQ(stripped.method_locations, cap.method_locations);
+  EXPECT_EQ(read_cap(write_cap_jar(cap)), cap);
+
+  const ExportFile ex = read_export_file(data / "wallet" / "wallet.exp");
+  EXPECT_EQ(ex.package.name, "com/example/wallet");
+  EXPECT_EQ(ex.package.aid, cap.header.package.aid);
+}
+
 TEST(CapWriter, JarIsReproducible) {
   const CapFile cap = make_hello_cap();
   EXPECT_EQ(write_cap_jar(cap), write_cap_jar(cap));
@@ -254,6 +344,21 @@ TEST(CapWriter, RejectsValuesBeyondTheirFields) {
   cap = make_hello_cap(kFormat23);
   cap.classes.classes[0].public_virtual_method_token_mapping.pop_back();
   EXPECT_THROW(encode_component(cap, ComponentTag::kClass), FormatError);
+}
+
+TEST(CheckStructure, PackageNameOnlyFromFormat22) {
+  CapFile cap = make_hello_cap(kFormat21);
+  cap.header.package_name = "com/example/hello";
+  try {
+    check_structure(cap);
+    FAIL() << "no error";
+  } catch (const FormatError& error) {
+    EXPECT_STREQ(error.what(),
+                 "Header component: package name given for CAP format 2.1, which has none");
+  }
+  cap = make_hello_cap(kFormat22);
+  cap.header.package_name.reset();
+  EXPECT_NO_THROW(check_structure(cap));
 }
 
 TEST(CapWriter, RequiresPackagePathForJar) {

@@ -102,6 +102,32 @@ TEST(Disassembler, LibraryWithIntInstructions) {
   EXPECT_TRUE(contains(text, "implements <class at 0x0002>: 1")) << text;
 }
 
+// The library has no Debug component; its own export file names its public items.
+TEST(Disassembler, NamesFromOwnExportFile) {
+  ExportFile own;
+  own.package = {export_package_flags::kLibrary, "com/example/lib", 0, 1,
+                 testing::kLibraryPackageAid};
+  ExportClass service;
+  service.token = 0;
+  service.name = "com/example/lib/Service";
+  ExportClass counter;
+  counter.token = 1;
+  counter.name = "com/example/lib/Counter";
+  counter.fields = {
+      {0, export_member_flags::kPublic | export_member_flags::kStatic, "total", "I", std::nullopt}};
+  counter.methods = {
+      {0, export_member_flags::kPublic, "<init>", "()V"},
+      {1, export_member_flags::kPublic | export_member_flags::kStatic, "add", "(II)I"},
+      {1, export_member_flags::kPublic, "next", "()I"}};
+  own.classes = {service, counter};
+
+  const std::string text = dump(testing::make_library_cap(), {own});
+  EXPECT_TRUE(contains(text, "interface com/example/lib/Service at 0x0002 shareable")) << text;
+  EXPECT_TRUE(contains(text, "2  StaticFieldref    com/example/lib/Counter.total")) << text;
+  EXPECT_TRUE(contains(text, "virtual   1  0x0008  com/example/lib/Counter.next()I")) << text;
+  EXPECT_TRUE(contains(text, "static method  1  com/example/lib/Counter.add(II)I")) << text;
+}
+
 TEST(Disassembler, OmitsCodeOnRequest) {
   const std::string text = dump(testing::make_hello_cap(), {}, DumpOptions{.disassemble = false});
   EXPECT_FALSE(contains(text, "Methods")) << text;

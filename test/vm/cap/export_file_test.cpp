@@ -14,9 +14,10 @@ namespace {
 
 // A Utf8 constant pool entry: tag 1, u2 length, bytes.
 Bytes utf8(const std::string& text) {
-  Bytes out = {1};
-  append_u16(out, static_cast<std::uint16_t>(text.size()));
-  out.insert(out.end(), text.begin(), text.end());
+  Bytes out(3 + text.size());
+  out[0] = 1;
+  put_u16(out, 1, static_cast<std::uint16_t>(text.size()));
+  std::copy(text.begin(), text.end(), out.begin() + 3);
   return out;
 }
 

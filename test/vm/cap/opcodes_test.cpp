@@ -58,7 +58,7 @@ const std::map<std::string, std::size_t>& multi_byte_lengths() {
   return lengths;
 }
 
-// The optional int instructions: the int forms of JCVM 3.0.5 §7.5, whose descriptions say
+// The optional int instructions: the int forms of JCVM 3.0.5 §7.5, whose descriptions state
 // they are unavailable when the virtual machine does not support int.
 const std::set<std::string> kIntSet = {
     "iconst_m1",

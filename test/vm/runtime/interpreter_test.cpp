@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "test/vm/runtime/vm_fixture.h"
+#include "test/vm/runtime/workload.h"
 
 namespace uicc::vm::test {
 namespace {
@@ -485,6 +486,34 @@ TEST_F(Interpreter, ArrayTrapsBecomeJavaExceptions) {
   Code wrong_type;
   wrong_type.op(O::kSconst2).op(O::kNewarray).u1(12).op(O::kSconst0).op(O::kBaload).op(O::kSreturn);
   EXPECT_EQ(throws_static(wrong_type, {}), "java/lang/SecurityException");
+}
+
+// The benchmark's workload gives the same result on the VM as in C++; the CRC part alone
+// matches the CRC-16/CCITT (FFFF initial value) check value 29B1 of "123456789".
+TEST_F(Interpreter, BenchmarkWorkloadMatchesNative) {
+  CapBuilder builder = workload_package();
+  detail::Package* package = load(builder);
+  machine().context_ = package->context;
+  Ref data =
+      machine().new_transient_array(ArrayType::byte_array, 255, TransientEvent::clear_on_reset);
+  Ref sorted =
+      machine().new_transient_array(ArrayType::byte_array, 64, TransientEvent::clear_on_reset);
+  machine().context_ = kJcreContext;
+  std::vector<std::int8_t> native_data(255);
+  for (std::size_t i = 0; i < native_data.size(); ++i) {
+    native_data[i] = static_cast<std::int8_t>(i);
+    store_->write(data, static_cast<std::uint32_t>(i), Bytes{static_cast<std::uint8_t>(i)});
+  }
+  std::vector<std::int8_t> native_sorted(64);
+  const std::int16_t expected = workload_native(native_data, native_sorted);
+  EXPECT_EQ(short_of_slot(call(package, 0, {data, sorted})), expected);
+  EXPECT_EQ(store_->view(sorted)[0], static_cast<std::uint8_t>(native_sorted[0]));
+
+  std::string check = "123456789";
+  std::vector<std::int8_t> check_data(check.begin(), check.end());
+  std::vector<std::int8_t> scratch(64);
+  const std::int16_t crc_plus_min = workload_native(check_data, scratch);
+  EXPECT_EQ(static_cast<std::uint16_t>(crc_plus_min - scratch[0]), 0x29B1);
 }
 
 }  // namespace

@@ -182,6 +182,32 @@ TEST_F(Jcre, ResetClearsSelection) {
   EXPECT_EQ(send("8030000000").status, 0x6999);
 }
 
+TEST_F(Jcre, MemoryExhaustionThrowsSystemException) {
+  store::Limits limits;
+  limits.persistent_bytes = 96 * 1024;
+  runtime_.reset();
+  store_ = std::make_unique<store::Store>(limits);
+  power_up();
+  Code code;  // allocate 30000-byte arrays until memory runs out
+  code.label("loop")
+      .op(O::kSspush)
+      .s2(30000)
+      .op(O::kNewarray)
+      .u1(11)
+      .op(O::kPop)
+      .branch(O::kGoto, "loop");
+  CapBuilder b("A0000000131001");
+  const int method = add_static(b, {1, 0, 0, code.take()});
+  detail::Package* package = load(b);
+  EXPECT_EQ(thrown_by(package, method), "javacard/framework/SystemException");
+  try {
+    call(package, method);
+  } catch (const detail::JavaThrow& thrown) {
+    EXPECT_EQ(get_u16(store_->view(thrown.exception), 2), 5);  // SystemException.NO_RESOURCE
+  }
+  EXPECT_LE(store_->usage().persistent_bytes, limits.persistent_bytes);
+}
+
 // --- load refusals -------------------------------------------------------------------------
 
 // Every object of the store with its header and contents, to show that a refused load

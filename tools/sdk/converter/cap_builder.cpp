@@ -8,6 +8,7 @@
 #include "tools/sdk/converter/cap_builder.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
 
 #include <fmt/format.h>
@@ -132,10 +133,21 @@ class CapBuilder {
   bool is_exported_class(const PackageClass& cls) const;
   void error(const PackageClass* cls, std::string message);
 
+  const TranslatedMethod* code_of(const PackageMethod* method) const;
+  void add_delegates(const PackageClass& cls);
+  std::vector<const PackageMethod*> methods_of(const PackageClass& cls) const;
+
   const CapBuildInput& in_;
   const PackageModel& model_;
   Diagnostics& diagnostics_;
   cap::CapFile cap_;
+
+  // Methods the builder adds for inherited methods (see InheritedDelegate).
+  std::deque<MethodInfo> synthetic_infos_;
+  std::deque<PackageMethod> synthetic_methods_;
+  std::map<const PackageMethod*, TranslatedMethod> synthetic_code_;
+  std::map<std::pair<const PackageClass*, std::uint8_t>, const PackageMethod*> delegate_of_;
+  std::map<const PackageClass*, std::vector<const PackageMethod*>> synthetic_of_class_;
 
   std::set<std::string> referenced_packages_;
   std::vector<const cap::ExportFile*> imports_;  // by package token
@@ -317,21 +329,21 @@ void CapBuilder::layout_methods() {
   std::size_t handlers = 0;
   for (const auto& cls : model_.classes()) {
     if (cls->is_interface) continue;
-    for (const auto& m : cls->methods) {
-      if (m.kind == MethodKind::kStaticInitializer) continue;
-      method_order_.push_back(&m);
-      auto translated = in_.methods->find(&m);
-      if (translated == in_.methods->end()) continue;  // abstract
+    add_delegates(*cls);
+    for (const PackageMethod* m : methods_of(*cls)) {
+      method_order_.push_back(m);
+      const TranslatedMethod* translated = code_of(m);
+      if (translated == nullptr) continue;  // abstract
       std::vector<int> handler_labels;
-      for (const auto& h : translated->second.handlers) handler_labels.push_back(h.handler_label);
+      for (const auto& h : translated->handlers) handler_labels.push_back(h.handler_label);
       try {
-        laid_out_[&m] = translated->second.code.lay_out(*in_.pool, handler_labels);
+        laid_out_[m] = translated->code.lay_out(*in_.pool, handler_labels);
       } catch (const ConversionError& e) {
-        diagnostics_.add(make_diagnostic(*cls, &m, 0, e.what()));
+        diagnostics_.add(make_diagnostic(*cls, m, 0, e.what()));
         continue;
       }
-      first_handler_[&m] = handlers;
-      handlers += translated->second.handlers.size();
+      first_handler_[m] = handlers;
+      handlers += translated->handlers.size();
     }
   }
   if (handlers > 255) {
@@ -345,7 +357,7 @@ void CapBuilder::layout_methods() {
     auto laid = laid_out_.find(m);
     std::size_t header = 2;
     if (laid != laid_out_.end()) {
-      const auto& t = in_.methods->at(m);
+      const auto& t = *code_of(m);
       if (laid->second.max_stack > 15 || t.nargs > 15 || t.max_locals > 15) header = 4;
       offset += header + laid->second.bytecode.size();
     } else {
@@ -395,6 +407,74 @@ void CapBuilder::layout_classes() {
     offset += size;
   }
   if (offset > kMaxComponent) error(nullptr, "the Class component exceeds 65535 bytes");
+}
+
+const TranslatedMethod* CapBuilder::code_of(const PackageMethod* method) const {
+  auto own = in_.methods->find(method);
+  if (own != in_.methods->end()) return &own->second;
+  auto synthetic = synthetic_code_.find(method);
+  return synthetic == synthetic_code_.end() ? nullptr : &synthetic->second;
+}
+
+std::vector<const PackageMethod*> CapBuilder::methods_of(const PackageClass& cls) const {
+  std::vector<const PackageMethod*> out;
+  for (const auto& m : cls.methods) {
+    if (m.kind != MethodKind::kStaticInitializer) out.push_back(&m);
+  }
+  auto synthetic = synthetic_of_class_.find(&cls);
+  if (synthetic != synthetic_of_class_.end()) {
+    out.insert(out.end(), synthetic->second.begin(), synthetic->second.end());
+  }
+  return out;
+}
+
+void CapBuilder::add_delegates(const PackageClass& cls) {
+  for (const InheritedDelegate& delegate : in_.delegates) {
+    if (delegate.cls != &cls) continue;
+    MethodInfo& info = synthetic_infos_.emplace_back();
+    info.access_flags = static_cast<std::uint16_t>(delegate.access_flags & ~access::kFinal);
+    if (delegate.is_abstract) info.access_flags |= access::kAbstract;
+    info.name = delegate.name;
+    info.descriptor = delegate.descriptor;
+    PackageMethod& method = synthetic_methods_.emplace_back();
+    method.info = &info;
+    method.type = *parse_method_descriptor(delegate.descriptor);
+    method.kind = MethodKind::kVirtual;
+    method.token = delegate.token;
+    delegate_of_[{&cls, delegate.token}] = &method;
+    synthetic_of_class_[&cls].push_back(&method);
+    if (delegate.is_abstract) continue;
+    // aload_0, the parameters, invokespecial of the superclass's method, return.
+    TranslatedMethod code;
+    JcCode& jc = code.code;
+    jc.emit(cap::Opcode::kAload0);
+    int local = 1;
+    for (const FieldType& p : method.type.parameters) {
+      char kind = p.is_reference() ? 'a' : (p.is_int() ? 'i' : 's');
+      cap::Opcode general = kind == 'a'   ? cap::Opcode::kAload
+                            : kind == 's' ? cap::Opcode::kSload
+                                          : cap::Opcode::kIload;
+      cap::Opcode first = kind == 'a'   ? cap::Opcode::kAload0
+                          : kind == 's' ? cap::Opcode::kSload0
+                                        : cap::Opcode::kIload0;
+      jc.emit(local <= 3 ? static_cast<cap::Opcode>(static_cast<int>(first) + local) : general,
+              local);
+      local += p.words();
+    }
+    JcInstruction call;
+    call.opcode = cap::Opcode::kInvokespecial;
+    call.cp = delegate.super_method_cp;
+    call.invoke_pops = local;
+    call.invoke_pushes = method.type.result.words();
+    jc.emit(std::move(call));
+    const FieldType& result = method.type.result;
+    jc.emit(result.is_void()        ? cap::Opcode::kReturn
+            : result.is_reference() ? cap::Opcode::kAreturn
+            : result.is_int()       ? cap::Opcode::kIreturn
+                                    : cap::Opcode::kSreturn);
+    code.nargs = local;
+    synthetic_code_.emplace(&method, std::move(code));
+  }
 }
 
 // Components -------------------------------------------------------------------------------
@@ -518,7 +598,12 @@ void CapBuilder::build_classes() {
         }
       }
       for (std::size_t t = first; t < table.size(); ++t) {
-        out.push_back(table[t].method != nullptr ? method_offset(table[t].method) : 0xFFFF);
+        const PackageMethod* method = table[t].method;
+        if (method == nullptr) {
+          auto delegate = delegate_of_.find({cls.get(), static_cast<std::uint8_t>(t)});
+          if (delegate != delegate_of_.end()) method = delegate->second;
+        }
+        out.push_back(method != nullptr ? method_offset(method) : 0xFFFF);
       }
       return static_cast<std::uint8_t>(first);
     };
@@ -573,7 +658,7 @@ void CapBuilder::build_methods() {
       header.flags = cap::method_flags::kAbstract;
       header.nargs = static_cast<std::uint8_t>(m->type.parameter_words() + 1);
     } else {
-      const TranslatedMethod& t = in_.methods->at(m);
+      const TranslatedMethod& t = *code_of(m);
       header.max_stack = static_cast<std::uint8_t>(laid->second.max_stack);
       header.nargs = static_cast<std::uint8_t>(t.nargs);
       header.max_locals = static_cast<std::uint8_t>(t.max_locals);
@@ -679,11 +764,11 @@ void CapBuilder::build_reference_locations() {
   // handler entry), then every index in the bytecode, in offset order. Index 0 is a valid
   // Classref, so a handler for any exception is told apart by its translation, not by 0.
   for (const PackageMethod* m : method_order_) {
-    auto translated = in_.methods->find(m);
-    if (translated == in_.methods->end()) continue;
+    const TranslatedMethod* translated = code_of(m);
+    if (translated == nullptr) continue;
     std::size_t first = first_handler_.at(m);
-    for (std::size_t h = 0; h < translated->second.handlers.size(); ++h) {
-      if (translated->second.handlers[h].catch_type >= 0) {
+    for (std::size_t h = 0; h < translated->handlers.size(); ++h) {
+      if (translated->handlers[h].catch_type >= 0) {
         component.byte2_index_offsets.push_back(
             static_cast<std::uint16_t>(1 + 8 * (first + h) + 6));
       }
@@ -694,7 +779,7 @@ void CapBuilder::build_reference_locations() {
     if (laid == laid_out_.end()) continue;
     std::uint16_t base = method_offset(m);
     std::size_t header = 2;
-    const TranslatedMethod& t = in_.methods->at(m);
+    const TranslatedMethod& t = *code_of(m);
     if (laid->second.max_stack > 15 || t.nargs > 15 || t.max_locals > 15) header = 4;
     for (const CpIndexLocation& location : laid->second.cp_locations) {
       auto offset = static_cast<std::uint16_t>(base + header + location.offset);
@@ -843,7 +928,14 @@ void CapBuilder::build_descriptor() {
         d.fields.push_back(fd);
       }
     }
-    for (const auto& m : cls->methods) {
+    std::vector<const PackageMethod*> described;
+    if (cls->is_interface) {
+      for (const auto& m : cls->methods) described.push_back(&m);
+    } else {
+      described = methods_of(*cls);
+    }
+    for (const PackageMethod* method : described) {
+      const PackageMethod& m = *method;
       if (m.kind == MethodKind::kStaticInitializer) continue;
       cap::MethodDescriptor md;
       md.token = m.token;
@@ -860,7 +952,7 @@ void CapBuilder::build_descriptor() {
         auto laid = laid_out_.find(&m);
         if (laid != laid_out_.end()) {
           md.bytecode_count = static_cast<std::uint16_t>(laid->second.bytecode.size());
-          const auto& handlers = in_.methods->at(&m).handlers;
+          const auto& handlers = code_of(&m)->handlers;
           md.exception_handler_count = static_cast<std::uint16_t>(handlers.size());
           md.exception_handler_index =
               handlers.empty() ? 0 : static_cast<std::uint16_t>(first_handler_.at(&m));
@@ -926,6 +1018,39 @@ void CapBuilder::build_header() {
 }
 
 }  // namespace
+
+std::vector<InheritedDelegate> plan_inherited_delegates(const PackageModel& model,
+                                                        ConstantPoolBuilder& pool) {
+  std::vector<InheritedDelegate> delegates;
+  for (const auto& cls : model.classes()) {
+    if (cls->is_interface) continue;
+    const auto& table = cls->public_vtable;
+    std::size_t first = table.size();
+    for (std::size_t t = 0; t < table.size(); ++t) {
+      if (table[t].owner == cls.get()) {
+        first = t;
+        break;
+      }
+    }
+    for (std::size_t t = first; t < table.size(); ++t) {
+      const VirtualSlot& slot = table[t];
+      if (slot.method != nullptr || slot.name.empty()) continue;
+      InheritedDelegate delegate;
+      delegate.cls = cls.get();
+      delegate.token = static_cast<std::uint8_t>(t);
+      delegate.name = slot.name;
+      delegate.descriptor = slot.descriptor;
+      delegate.access_flags = slot.access_flags;
+      delegate.is_abstract = slot.is_abstract;
+      if (!slot.is_abstract) {
+        delegate.super_method_cp = pool.intern(
+            CpKey{cap::ConstantTag::kSuperMethodref, cls->name, slot.name, slot.descriptor});
+      }
+      delegates.push_back(std::move(delegate));
+    }
+  }
+  return delegates;
+}
 
 cap::CapFile build_cap(const CapBuildInput& input, Diagnostics& diagnostics) {
   CapBuilder builder(input, diagnostics);

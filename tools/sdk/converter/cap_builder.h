@@ -21,11 +21,34 @@ struct AppletDeclaration {
   Bytes aid;
 };
 
+// A public virtual method that a class inherits from a class of another package and that
+// lies inside the class's public method table (below a token the class defines). The class
+// gets a method_info that calls the inherited method (or an abstract one), so that every
+// entry of the table is an offset in this package.
+// NOTE: JCVM 3.0.5 §6.8.2.3 lets such an entry be 0xFFFF, which the runtime's linker reads
+// as inherited; the CAP reader's structural check rejects 0xFFFF today, so the converter
+// delegates instead. Remove this once the check accepts 0xFFFF.
+struct InheritedDelegate {
+  const PackageClass* cls = nullptr;
+  std::uint8_t token = 0;
+  std::string name;
+  std::string descriptor;
+  std::uint16_t access_flags = 0;
+  bool is_abstract = false;
+  int super_method_cp = -1;  // the SuperMethodref the delegate invokes
+};
+
+// Finds the delegates the package needs and interns their constant pool entries; call it
+// before the constant pool is numbered.
+std::vector<InheritedDelegate> plan_inherited_delegates(const PackageModel& model,
+                                                        ConstantPoolBuilder& pool);
+
 struct CapBuildInput {
   const PackageModel* model = nullptr;
   const ConstantPoolBuilder* pool = nullptr;
   const std::map<const PackageMethod*, TranslatedMethod>* methods = nullptr;
   const std::map<const PackageClass*, StaticValues>* statics = nullptr;
+  std::vector<InheritedDelegate> delegates;
   Bytes package_aid;
   std::uint8_t major = 1;
   std::uint8_t minor = 0;

@@ -14,8 +14,11 @@
 #include "tools/sdk/converter/static_init.h"
 #include "tools/sdk/converter/subset_check.h"
 #include "util/log.h"
+#include "vm/api/builtin_registry.h"
 #include "vm/cap/cap_reader.h"
 #include "vm/cap/cap_writer.h"
+#include "vm/runtime/runtime.h"
+#include "vm/store/store.h"
 
 namespace uicc::sdk {
 namespace {
@@ -185,6 +188,7 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
     }
   }
   diagnostics.throw_if_any();
+  std::vector<InheritedDelegate> delegates = plan_inherited_delegates(model, pool);
   pool.assign_indexes();
 
   CapBuildInput input;
@@ -192,6 +196,7 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
   input.pool = &pool;
   input.methods = &methods;
   input.statics = &statics;
+  input.delegates = std::move(delegates);
   input.package_aid = options.package_aid;
   input.major = options.major;
   input.minor = options.minor;
@@ -214,8 +219,71 @@ ConversionResult convert_package(const std::vector<ClassFile>& classes,
   result.export_file = build_export_file(model, options.package_aid, options.major, options.minor,
                                          !options.applets.empty());
   result.method_count = methods.size();
-  result.bytecode_size = result.cap.methods.method_area.size();
+  for (const auto& cls : result.cap.descriptor->classes) {
+    for (const auto& method : cls.methods) result.bytecode_size += method.bytecode_count;
+  }
   return result;
+}
+
+void verify_on_vm(const cap::CapFile& cap, const std::vector<cap::ExportFile>& imports,
+                  const std::vector<std::filesystem::path>& export_path, bool int_support) {
+  store::Store store;
+  vm::RuntimeConfig config;
+  config.int_support = int_support;
+  vm::Runtime runtime(store, api::builtin_registry(), config);
+  auto on_card = [&](const Bytes& aid) {
+    for (const auto& package : runtime.packages()) {
+      if (std::equal(package.aid.bytes().begin(), package.aid.bytes().end(), aid.begin(),
+                     aid.end())) {
+        return true;
+      }
+    }
+    return false;
+  };
+  // Imports that are no built-in package: their CAP files, from beside their export files.
+  // A library may itself import another, so load them until no more make progress.
+  std::vector<std::pair<std::string, Bytes>> pending;
+  for (const auto& import : imports) {
+    if (on_card(import.package.aid)) continue;
+    std::filesystem::path cap_path;
+    for (const auto& dir : export_path) {
+      std::filesystem::path candidate = cap_output_path(dir, dotted_name(import.package.name));
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(candidate, ec)) {
+        cap_path = candidate;
+        break;
+      }
+    }
+    if (cap_path.empty()) {
+      log::get("sdk")->warn(
+          "not verified on the VM: no CAP file of imported package {} next to its "
+          "export file",
+          dotted_name(import.package.name));
+      return;
+    }
+    pending.emplace_back(cap_path.string(), read_binary(cap_path));
+  }
+  for (bool progress = true; progress && !pending.empty();) {
+    progress = false;
+    for (auto it = pending.begin(); it != pending.end();) {
+      try {
+        runtime.load_package(it->second);
+        it = pending.erase(it);
+        progress = true;
+      } catch (const vm::LoadError& e) {
+        if (e.code() != vm::LoadError::Code::missing_import) {
+          throw ConversionError(
+              fmt::format("imported package {} does not load: {}", it->first, e.what()));
+        }
+        ++it;
+      }
+    }
+  }
+  try {
+    runtime.load_package(cap::write_cap_components(cap));
+  } catch (const vm::LoadError& e) {
+    throw ConversionError(fmt::format("the VM rejects the converted package: {}", e.what()));
+  }
 }
 
 ConversionResult convert_to_files(const std::filesystem::path& classes_root,
@@ -224,6 +292,7 @@ ConversionResult convert_to_files(const std::filesystem::path& classes_root,
   std::vector<ClassFile> classes = load_package_classes(classes_root, options.package_name);
   std::vector<cap::ExportFile> imports = load_imports(classes, options.export_path);
   ConversionResult result = convert_package(classes, imports, options);
+  if (options.verify) verify_on_vm(result.cap, imports, options.export_path, options.int_support);
   write_binary(cap_output_path(out_dir, options.package_name), cap::write_cap_jar(result.cap));
   write_binary(export_output_path(out_dir, options.package_name),
                cap::write_export_file(result.export_file));

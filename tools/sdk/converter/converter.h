@@ -26,6 +26,10 @@ struct ConverterOptions {
   cap::FormatVersion format = cap::kFormat22;
   // Directories laid out as <dir>/<package path>/javacard/<name>.exp, searched in order.
   std::vector<std::filesystem::path> export_path;
+  // Load the result into a VM with the built-in API, which links it and runs the bytecode
+  // verifier (convert_to_files only). Imported packages of this project are loaded from the
+  // CAP file next to their export file.
+  bool verify = true;
 };
 
 struct ConversionResult {
@@ -52,6 +56,12 @@ std::vector<ClassFile> load_package_classes(const std::filesystem::path& root,
 // packages without one.
 std::vector<cap::ExportFile> load_imports(const std::vector<ClassFile>& classes,
                                           const std::vector<std::filesystem::path>& export_path);
+
+// Loads a converted package into a fresh VM, as a card would: link against the built-in API
+// and the CAP files found beside the imported export files, then verify. Throws
+// ConversionError with the VM's message if the VM refuses it.
+void verify_on_vm(const cap::CapFile& cap, const std::vector<cap::ExportFile>& imports,
+                  const std::vector<std::filesystem::path>& export_path, bool int_support);
 
 // Converts a package from disk and writes <out>/<package path>/javacard/<name>.cap and
 // <name>.exp. Returns the conversion result.

@@ -24,7 +24,8 @@ Bytes parse_aid(std::string_view text) {
       unsigned value = 0;
       auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), value, 16);
       if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() || value > 0xFF) {
-        throw std::invalid_argument(fmt::format("invalid AID '{}': '{}' is no byte", text, part));
+        throw std::invalid_argument(
+            fmt::format("invalid AID '{}': '{}' is not a hex byte", text, part));
       }
       aid.push_back(static_cast<std::uint8_t>(value));
       if (end == std::string_view::npos) break;

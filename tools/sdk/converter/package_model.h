@@ -96,7 +96,7 @@ class PackageClass {
   std::string source_file() const;
 };
 
-// Where a class lives: in the package being converted, or in an imported package.
+// Location of a class: the package being converted, or an imported package.
 struct ClassLocation {
   const PackageClass* local = nullptr;
   const cap::ExportFile* package = nullptr;  // set for imported classes

@@ -71,8 +71,9 @@ StaticValues evaluate_static_initializer(const PackageClass& cls, Diagnostics& d
     stack.pop_back();
     return s;
   };
-  // The arrays already assigned to a field: one array cannot initialize two fields.
-  std::vector<const StaticArrayValue*> assigned;
+  // The arrays already assigned to a field: one array cannot initialize two fields. Holding
+  // them keeps their addresses from being reused by later arrays.
+  std::vector<std::shared_ptr<StaticArrayValue>> assigned;
 
   for (const JvmInstruction& insn : instructions) {
     const std::uint8_t op = insn.opcode;
@@ -191,15 +192,15 @@ StaticValues evaluate_static_initializer(const PackageClass& cls, Diagnostics& d
                                    ref.name));
             return values;
           }
-          for (const auto* other : assigned) {
-            if (other == value->array.get()) {
+          for (const auto& other : assigned) {
+            if (other == value->array) {
               fail(insn, fmt::format("field {} initialized with an array that another field "
                                      "already holds",
                                      ref.name));
               return values;
             }
           }
-          assigned.push_back(value->array.get());
+          assigned.push_back(value->array);
           target.primitive.reset();
           target.array = *value->array;
           continue;

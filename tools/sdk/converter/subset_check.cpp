@@ -66,7 +66,9 @@ void check_method(const PackageClass& cls, const PackageMethod& method, bool int
     std::string problem = unsupported_type(method.type.result, int_support);
     if (!problem.empty()) add(fmt::format("result: {}", problem));
   }
-  if (!method.info->code && !method.is_abstract()) add("the method has no code");
+  if (!method.info->code && !method.is_abstract() && (flags & access::kNative) == 0) {
+    add("the method has no code");
+  }
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ struct State {
     return static_cast<std::uint16_t>(count);
   }
 
-  // The most bytes a response may carry: 256 in short form, 32767 in extended form.
+  // The maximum response length: 256 bytes in short form, 32767 in extended form.
   std::size_t max_response() const { return command.extended ? 32767 : 256; }
 
   void send(ByteView bytes) {
@@ -156,7 +156,7 @@ Slot get_offset_cdata(Vm& vm, Args args) {
   return short_result(static_cast<int>(s.command.data_offset));
 }
 
-// APDU.setOutgoing: returns Ne, capped at 32767. Commands without Le (cases 1 and 3) answer
+// APDU.setOutgoing: returns Ne, capped at 32767. Commands without Le (cases 1 and 3) return
 // 256, the most a short response may carry.
 std::uint16_t start_outgoing(State& s, bool no_chaining) {
   if (s.state() >= japdu::STATE_OUTGOING || s.state() < 0) apdu_error(s.vm, jex::ILLEGAL_USE);
@@ -270,7 +270,7 @@ Slot get_nad(Vm&, Args) {
 }
 // The card is never busy long enough to need a waiting time extension: nothing to send.
 Slot wait_extension(Vm& vm, Args) {
-  vm.apdu();  // SecurityException outside a command, as the API asks
+  vm.apdu();  // SecurityException outside a command, as the API requires
   return 0;
 }
 Slot get_current_apdu(Vm& vm, Args) {

@@ -116,9 +116,13 @@ Slot set_short(Vm& vm, Args args) {
 
 // --- AID -----------------------------------------------------------------------------------
 
-// The AID bytes of an AID object (layout::kAidBytesWord), or nullopt for null.
+// The AID bytes of an AID object, or nullopt for null. For the runtime's own AID objects
+// (JCRE-owned permanent entry points, from JCSystem.getAID or lookupAID) the runtime returns
+// the bytes, because the firewall keeps their fields from the applet's context. Other AID
+// objects keep their bytes in layout::kAidBytesWord.
 std::optional<Bytes> aid_bytes(Vm& vm, Ref aid) {
   if (aid == vm::kNullRef) return std::nullopt;
+  if (const auto known = vm.aid_of(aid)) return Bytes(known->bytes().begin(), known->bytes().end());
   const Ref array = vm.get_field(aid, layout::kAidBytesWord);
   const ByteView bytes = vm.array_bytes(array);
   return Bytes(bytes.begin(), bytes.end());
@@ -538,6 +542,45 @@ Slot int_set(Vm& vm, Args args) {
   return short_result(offset + 4);
 }
 
+// --- org.globalplatform.GPSystem (GlobalPlatform Card API 1.6), through PlatformHooks ---------
+
+std::optional<vm::Aid> current_aid(Vm& vm) {
+  const auto bytes = aid_bytes(vm, vm.current_applet_aid());
+  if (!bytes) return std::nullopt;
+  return vm::Aid(*bytes);
+}
+
+Slot gp_card_state(Vm& vm, Args) {
+  return short_result(static_cast<std::int8_t>(vm.platform().card_life_cycle()));
+}
+
+// GPSystem.getCardContentState: the calling application's life cycle state. Without a
+// GlobalPlatform registry entry, the state of an installed applet that the card runs:
+// SELECTABLE (GlobalPlatform Card Specification 2.3.1 §5.3.1).
+Slot gp_content_state(Vm& vm, Args) {
+  const auto aid = current_aid(vm);
+  const auto state = aid ? vm.platform().application_life_cycle(*aid) : std::nullopt;
+  return short_result(static_cast<std::int8_t>(
+      state.value_or(jc::org::globalplatform::GPSystem::APPLICATION_SELECTABLE)));
+}
+
+// GPSystem.setCardContentState: an application may only move itself between its own
+// application-specific states, which keep b1 to b3 set and b8 (locked) clear (GlobalPlatform Card
+// Specification 2.3.1 §5.3.1, Table 5-3).
+Slot gp_set_content_state(Vm& vm, Args args) {
+  const auto state = static_cast<std::uint8_t>(args.byte_at(0));
+  if ((state & 0x87) != 0x07) return 0;
+  const auto aid = current_aid(vm);
+  if (!aid) return 0;
+  return boolean_result(vm.platform().set_application_life_cycle(*aid, state));
+}
+
+Slot gp_secure_channel(Vm& vm, Args) {
+  const auto aid = current_aid(vm);
+  if (!aid) return vm::kNullRef;
+  return vm.platform().secure_channel(vm, *aid);
+}
+
 constexpr Binding kLang[] = {
     {"java.lang.Object", "equals(Ljava/lang/Object;)Z", object_equals},
 };
@@ -649,6 +692,12 @@ constexpr Binding kFramework[] = {
     {"javacard.framework.OwnerPIN", "setValidatedFlag(Z)V", pin_set_validated_flag},
     {"javacard.framework.OwnerPIN", "reset()V", pin_reset},
     {"javacard.framework.OwnerPIN", "resetAndUnblock()V", pin_reset_and_unblock},
+
+    {"org.globalplatform.GPSystem", "getCardState()B", gp_card_state},
+    {"org.globalplatform.GPSystem", "getCardContentState()B", gp_content_state},
+    {"org.globalplatform.GPSystem", "setCardContentState(B)Z", gp_set_content_state},
+    {"org.globalplatform.GPSystem", "getSecureChannel()Lorg/globalplatform/SecureChannel;",
+     gp_secure_channel},
 
     {"javacardx.apdu.util.APDUUtil", "getCLAChannel(B)B", cla_channel},
     {"javacardx.apdu.util.APDUUtil", "isCommandChainingCLA(B)Z", cla_chaining},

@@ -1,4 +1,4 @@
-// Instance layouts of the built-in classes that keep state: which instance word holds what.
+// Instance layouts of the built-in classes that keep state: the meaning of each instance word.
 // The runtime allocates the words (vm::NativeClass::instance_words); user classes that extend
 // these classes (OwnerPIN, the exceptions) put their own fields after them. References come
 // first in each layout, as vm::NativeClass::reference_words requires.

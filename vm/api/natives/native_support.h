@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "util/bytes.h"
 #include "vm/api/crypto/crypto_error.h"
@@ -88,5 +89,9 @@ std::span<const Binding> security_bindings();
 std::span<const Layout> framework_layouts();
 std::span<const Layout> security_layouts();
 std::span<const HiddenClass> security_hidden_classes();
+std::span<const Binding> uicc_access_bindings();
+std::span<const HiddenClass> uicc_access_hidden_classes();
+// Every hidden class of the built-in packages.
+std::vector<HiddenClass> all_hidden_classes();
 
 }  // namespace uicc::api

@@ -6,10 +6,12 @@
 // (transient ones for the *_TRANSIENT_* key types), and for the crypto objects the algorithm,
 // the key, the mode and the IV given to init(). The OpenSSL contexts and the intermediate state
 // of a running operation live in EngineCache, outside the store. A lost cache entry (a power
-// cycle, a new process) is rebuilt from the persistent state, which is the state after init():
-// exactly what the API asks after a tear or reset for Cipher and Signature, and the state upon
-// construction for MessageDigest, RandomData and Checksum.
+// cycle, a new process) is rebuilt from the persistent state, which is the state after init().
+// That is the state the API requires after a tear or reset for Cipher and Signature; for
+// MessageDigest, RandomData and Checksum it is the state upon construction.
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -172,6 +174,9 @@ struct KeyObject {
     if (type == nullptr) throw_crypto(vm, Reason::illegal_value);
     bits = vm.get_field(key, layout::kKeySizeWord);
   }
+  // A key whose type and size are known already: they never change after buildKey.
+  KeyObject(Vm& v, Ref key, const KeyType* known_type, std::size_t known_bits)
+      : vm(v), object(key), type(known_type), bits(known_bits) {}
 
   Ref state() const { return vm.get_field(object, layout::kKeyStateWord); }
   std::uint32_t mask() const { return get_u16(vm.array_bytes(state()), 0); }
@@ -258,6 +263,25 @@ struct KeyObject {
         return crypto::EcPrivateKeyData{ec_domain(), component(layout::kEcWS)};
     }
     throw_crypto(vm, Reason::illegal_value);
+  }
+
+  // True if the components equal `fingerprint`; compared in place, because this runs before
+  // every operation.
+  bool matches(const Bytes& fingerprint) const {
+    std::size_t offset = 0;
+    for (std::size_t slot = 0; slot < component_count(type->kind); ++slot) {
+      const ByteView value = component(slot);
+      if (offset + value.size() > fingerprint.size() ||
+          !std::equal(value.begin(), value.end(), fingerprint.begin() + static_cast<std::ptrdiff_t>(offset))) {
+        return false;
+      }
+      offset += value.size();
+    }
+    if (type->kind != KeyKind::ec_public && type->kind != KeyKind::ec_private) {
+      return offset + 4 == fingerprint.size();
+    }
+    return offset + 4 == fingerprint.size() &&
+           get_u32(fingerprint, offset) == vm.get_field(object, layout::kKeyCofactorWord);
   }
 
   // Every component's bytes, to tell a re-keyed object from the one an engine was set up with.
@@ -450,9 +474,10 @@ Slot ec_copy_domain(Vm& vm, Args args) {
 // =============================================================================================
 // The engine cache
 
-// The engine objects of one crypto object. Kept outside the store, keyed by the store, the
-// object's handle and a random identity that the object carries, so that a handle reused by a
-// new object, or a new store at the same address, never finds a stale entry.
+// The engine objects of one crypto object, kept outside the store. Entries are keyed by the
+// store and the object's handle, and carry a random identity stored in the object too, so a
+// handle reused by a new object never finds the old object's engines. reset_native_state()
+// drops a store's entries at power-up.
 struct EngineState {
   std::uint32_t identity = 0;
   std::unique_ptr<crypto::Cipher> cipher;
@@ -464,6 +489,10 @@ struct EngineState {
   std::unique_ptr<crypto::Checksum> checksum;
   bool ready = false;     // the engine was initialized from the persistent init() state
   Bytes key_fingerprint;  // the key's components when the engine was initialized
+  // The key object of that initialization, with its type and size.
+  Ref key = vm::kNullRef;
+  const KeyType* key_type = nullptr;
+  std::size_t key_bits = 0;
 };
 
 // NOTE: this cache is process-wide, because vm::Vm offers natives no per-card place for RAM
@@ -475,23 +504,40 @@ class EngineCache {
     return cache;
   }
 
-  // The entry of `object`, created empty if absent.
+  // The entry of `object`, created empty if absent. Each thread remembers its last hit, so
+  // that a loop over one object skips the lock and the map; any removal of an entry changes
+  // the generation and so voids every remembered hit.
   EngineState& get(Vm& vm, Ref object, std::uint32_t identity) {
-    std::lock_guard lock(mutex_);
     const Key key{&vm.store(), object};
+    thread_local LastHit last;
+    if (last.state != nullptr && last.cache == this && last.key == key &&
+        last.generation == generation_.load(std::memory_order_acquire) &&
+        last.state->identity == identity) {
+      return *last.state;
+    }
+    std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it != entries_.end() && it->second->identity == identity) return *it->second;
-    if (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
-    auto state = std::make_unique<EngineState>();
-    state->identity = identity;
-    EngineState& ref = *state;
-    entries_[key] = std::move(state);
-    return ref;
+    EngineState* found = nullptr;
+    if (it != entries_.end() && it->second->identity == identity) {
+      found = it->second.get();
+    } else {
+      if (it != entries_.end() || entries_.size() >= kMaxEntries) {
+        entries_.erase(it != entries_.end() ? it : entries_.begin());
+        generation_.fetch_add(1, std::memory_order_release);
+      }
+      auto state = std::make_unique<EngineState>();
+      state->identity = identity;
+      found = state.get();
+      entries_[key] = std::move(state);
+    }
+    last = {this, key, generation_.load(std::memory_order_acquire), found};
+    return *found;
   }
 
   // Drops every entry of one card's store.
   void forget(const store::Store& store) {
     std::lock_guard lock(mutex_);
+    generation_.fetch_add(1, std::memory_order_release);
     for (auto it = entries_.begin(); it != entries_.end();) {
       it = it->first.first == &store ? entries_.erase(it) : std::next(it);
     }
@@ -507,6 +553,13 @@ class EngineCache {
  private:
   static constexpr std::size_t kMaxEntries = 4096;
   using Key = std::pair<const store::Store*, Ref>;
+  struct LastHit {
+    const EngineCache* cache = nullptr;
+    Key key{};
+    std::uint64_t generation = 0;
+    EngineState* state = nullptr;
+  };
+  std::atomic<std::uint64_t> generation_{0};
   std::mutex mutex_;
   std::map<Key, std::unique_ptr<EngineState>> entries_;
   std::mt19937 rng_{std::random_device{}()};
@@ -621,14 +674,21 @@ crypto::Cipher& cipher_engine(CryptoObject& c) {
 template <typename Init>
 void restore(CryptoObject& c, Init&& init) {
   if (c.mode() == 0) throw_crypto(c.vm, Reason::invalid_init);
-  const KeyObject key(c.vm, c.key());
+  const Ref key_ref = c.key();
+  const KeyObject key = key_ref == c.engine.key && key_ref != vm::kNullRef
+                            ? KeyObject(c.vm, key_ref, c.engine.key_type, c.engine.key_bits)
+                            : KeyObject(c.vm, key_ref);
+  // A cleared key (clearKey, or a transient key after its clear event) has empty components,
+  // so it never matches and takes the slow path, which checks initialization.
+  if (c.engine.ready && key_ref == c.engine.key && key.matches(c.engine.key_fingerprint)) return;
   if (!key.initialized()) throw_crypto(c.vm, Reason::uninitialized_key);
-  Bytes fingerprint = key.fingerprint();
-  if (c.engine.ready && fingerprint == c.engine.key_fingerprint) return;
+  c.engine.key = key_ref;
+  c.engine.key_type = key.type;
+  c.engine.key_bits = key.bits;
   const std::optional<Bytes> iv = c.iv();
   with_crypto_errors(c.vm,
                      [&] { init(key.data(), iv ? std::optional<ByteView>(*iv) : std::nullopt); });
-  c.engine.key_fingerprint = std::move(fingerprint);
+  c.engine.key_fingerprint = key.fingerprint();
   c.engine.ready = true;
 }
 
@@ -687,10 +747,10 @@ Slot cipher_run(Vm& vm, Args args) {
   crypto::Cipher& engine = ready_cipher(c);
   const ByteView input = array_range(vm, args.ref_at(1), args.short_at(2), args.short_at(3));
   if (args.ref_at(4) == vm::kNullRef) throw_null_pointer(vm);
-  // The engine may read the input after writing output, so overlapping buffers need a copy.
-  const Bytes copy(input.begin(), input.end());
+  // The engines write into buffers of their own, and the output reaches the applet's array only
+  // after the engine returns, so input and output may overlap without a copy.
   const ByteView output =
-      with_crypto_errors(vm, [&] { return Final ? engine.do_final(copy) : engine.update(copy); });
+      with_crypto_errors(vm, [&] { return Final ? engine.do_final(input) : engine.update(input); });
   return short_result(write_output(vm, args.ref_at(4), args.short_at(5), output));
 }
 
@@ -1411,6 +1471,10 @@ constexpr HiddenClass kHidden[] = {
 };
 
 }  // namespace
+
+bool supported_key_type(std::int8_t type) {
+  return key_type(type) != nullptr;
+}
 
 void reset_native_state(const store::Store& store) {
   EngineCache::instance().forget(store);

@@ -5,9 +5,10 @@
 
 namespace uicc::api::layout {
 
-// Key implementations: up to six component arrays (byte[]: 2-byte length, then the value;
-// transient for the *_TRANSIENT_* types), the state array (byte[2]: the bit mask of the
-// components set), then the KeyBuilder type, the size in bits and the EC cofactor.
+// Key implementations: up to six component arrays, each a byte[] with a 2-byte length and then
+// the value (transient arrays for the *_TRANSIENT_* types). Then the state array, a byte[2]
+// with the bit mask of the components set, and the KeyBuilder type, the size in bits and the
+// EC cofactor.
 inline constexpr std::uint16_t kKeyComponentWord = 0;
 inline constexpr std::uint16_t kKeyStateWord = 6;
 inline constexpr std::uint16_t kKeyTypeWord = 7;

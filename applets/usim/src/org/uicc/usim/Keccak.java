@@ -16,6 +16,13 @@ final class Keccak {
         18, 2, 61, 56, 14,
     };
 
+    // pi step: lane x + 5y moves to y + 5((2x + 3y) mod 5) (FIPS 202 §3.2.3).
+    private static final byte[] PI = {
+        0, 10, 20, 5, 15, 16, 1, 11, 21, 6, 7, 17, 2, 12, 22, 23, 8, 18, 3, 13, 14, 24, 9, 19, 4,
+    };
+    // (x + 1) mod 5 and (x + 2) mod 5, as tables so that no index arithmetic needs int.
+    private static final byte[] NEXT = {1, 2, 3, 4, 0, 1, 2};
+
     // Round constants of the iota step (FIPS 202 §3.2.5), high and low 32 bits per round.
     private static final int[] ROUND_CONSTANTS = {
         0x00000000, 0x00000001, 0x00000000, 0x00008082, 0x80000000, 0x0000808A,
@@ -79,8 +86,8 @@ final class Keccak {
             lowC[x] = low[x] ^ low[(short) (x + 5)] ^ low[(short) (x + 10)] ^ low[(short) (x + 15)] ^ low[(short) (x + 20)];
         }
         for (short x = 0; x < 5; x++) {
-            short left = (short) ((x + 4) % 5);
-            short right = (short) ((x + 1) % 5);
+            short left = x == 0 ? (short) 4 : (short) (x - 1);
+            short right = NEXT[x];
             // D[x] = C[x - 1] xor rot(C[x + 1], 1)
             int highD = highC[left] ^ ((highC[right] << 1) | (lowC[right] >>> 31));
             int lowD = lowC[left] ^ ((lowC[right] << 1) | (highC[right] >>> 31));
@@ -93,10 +100,9 @@ final class Keccak {
 
     /** B[y, 2x + 3y] = rot(A[x, y], r[x, y]). */
     private void rhoPi() {
-        for (short x = 0; x < 5; x++) {
-            for (short y = 0; y < 5; y++) {
-                short from = (short) (x + 5 * y);
-                short to = (short) (y + 5 * ((2 * x + 3 * y) % 5));
+        for (short from = 0; from < LANES; from++) {
+            {
+                short to = PI[from];
                 short bits = RHO[from];
                 int h = high[from];
                 int l = low[from];
@@ -121,8 +127,8 @@ final class Keccak {
     private void chi() {
         for (short y = 0; y < 25; y += 5) {
             for (short x = 0; x < 5; x++) {
-                short next = (short) (y + (x + 1) % 5);
-                short after = (short) (y + (x + 2) % 5);
+                short next = (short) (y + NEXT[x]);
+                short after = (short) (y + NEXT[(short) (x + 1)]);
                 high[(short) (x + y)] = highB[(short) (x + y)] ^ (~highB[next] & highB[after]);
                 low[(short) (x + y)] = lowB[(short) (x + y)] ^ (~lowB[next] & lowB[after]);
             }

@@ -6,6 +6,9 @@ import javacard.framework.ISO7816;
 import javacard.framework.ISOException;
 import javacard.framework.JCSystem;
 import javacard.framework.Util;
+import uicc.access.FileView;
+import uicc.access.UICCException;
+import uicc.access.UICCSystem;
 
 /**
  * The USIM application: AUTHENTICATE in 3G and GSM context (3GPP TS 31.102 V17 §7.1.2) with
@@ -22,7 +25,7 @@ import javacard.framework.Util;
  *   84 50  Milenage c1..c5    85 05  Milenage r1..r5        (optional)
  *   86 05  TUAK iterations and MAC, RES, CK, IK sizes in bytes (optional)
  *   87 0D  SQN: IND bits, delta (6 bytes), age limit L (6 bytes, zero: off) (optional)
- *   88 01  options: bit 1 = return Kc in 3G context (EF.UST service 27)
+ *   88 01  options: bit 1 = return Kc in 3G context when the card offers no file view
  * </pre>
  */
 public final class UsimApplet extends Applet {
@@ -50,8 +53,9 @@ public final class UsimApplet extends Applet {
 
     private final AkaAlgorithm algorithm;
     private final SequenceNumbers sequenceNumbers;
-    private final boolean returnKc;
+    private final boolean returnKcWithoutFiles;
     private final byte[] work;  // RAM: SQN, AK, MAC and the like
+    private FileView files;     // ADF.USIM, through uicc.access (ETSI TS 102 241)
 
     private UsimApplet(byte[] p, short offset, short length) {
         byte kind = find(p, offset, length, TAG_ALGORITHM, (short) 1) >= 0
@@ -113,7 +117,7 @@ public final class UsimApplet extends Applet {
             sequenceNumbers = new SequenceNumbers(DEFAULT_SQN[0], DEFAULT_SQN, (short) 1, (short) 7);
         }
         short o = find(p, offset, length, TAG_OPTIONS, (short) 1);
-        returnKc = o >= 0 && (p[o] & OPTION_KC) != 0;
+        returnKcWithoutFiles = o >= 0 && (p[o] & OPTION_KC) != 0;
         work = JCSystem.makeTransientByteArray((short) 64, JCSystem.CLEAR_ON_DESELECT);
     }
 
@@ -156,11 +160,14 @@ public final class UsimApplet extends Applet {
         }
         short received = apdu.setIncomingAndReceive();
         short data = ISO7816.OFFSET_CDATA;
-        short expected = context == P2_3G ? (short) 34 : (short) 17;
+        // 3G: 10 RAND, then AUTN = SQN xor AK (6) || AMF (2) || MAC-A (8, or more with TUAK).
+        short macLength = algorithm.macLength();
+        short autnLength = (short) (8 + macLength);
+        short expected = context == P2_3G ? (short) (18 + autnLength) : (short) 17;
         if (received != expected || apdu.getIncomingLength() != expected) {
             ISOException.throwIt(ISO7816.SW_WRONG_LENGTH);
         }
-        if (buffer[data] != 16 || (context == P2_3G && buffer[(short) (data + 17)] != 16)) {
+        if (buffer[data] != 16 || (context == P2_3G && buffer[(short) (data + 17)] != autnLength)) {
             ISOException.throwIt(ISO7816.SW_WRONG_DATA);
         }
         short rand = (short) (data + 1);
@@ -179,7 +186,7 @@ public final class UsimApplet extends Applet {
         Util.arrayCopyNonAtomic(buffer, autn, work, sqn, (short) 6);
         Milenage.xor(work, sqn, work, ak, (short) 6);
         algorithm.computeMac(buffer, rand, work, sqn, buffer, (short) (autn + 6), work, mac);
-        if (Util.arrayCompare(work, mac, buffer, (short) (autn + 8), (short) 8) != 0) {
+        if (Util.arrayCompare(work, mac, buffer, (short) (autn + 8), macLength) != 0) {
             ISOException.throwIt(SW_AUTHENTICATION_ERROR_WRONG_MAC);
         }
         if (!sequenceNumbers.acceptAndStore(work, sqn)) {
@@ -202,14 +209,38 @@ public final class UsimApplet extends Applet {
         buffer[at++] = (byte) algorithm.ikLength();
         algorithm.copyIk(buffer, at);
         at += algorithm.ikLength();
-        if (returnKc) {
+        if (gsmAccessOffered()) {
             buffer[at++] = 8;
             at = kc(buffer, at);
         }
         apdu.setOutgoingAndSend((short) 0, at);
     }
 
-    /** DC 0E AUTS, AUTS = SQN_MS xor AK* || MAC-S (TS 33.102 §6.3.3). */
+    private static final short FID_EF_UST = 0x6F38;
+    private static final byte SERVICE_27_BYTE = 3;   // service n is in byte (n - 1) / 8
+    private static final byte SERVICE_27_BIT = 0x04; // and bit (n - 1) % 8
+
+    /**
+     * Whether EF.UST offers service 27 (GSM access), which makes 3G authentication return Kc
+     * (TS 31.102 §7.1.2.1). The applet reads its own ADF through a file view.
+     */
+    private boolean gsmAccessOffered() {
+        if (files == null) {
+            files = UICCSystem.getTheFileView(JCSystem.getAID(), JCSystem.CLEAR_ON_RESET);
+            if (files == null) {
+                return returnKcWithoutFiles;
+            }
+        }
+        try {
+            files.select(FID_EF_UST);
+            files.readBinary(SERVICE_27_BYTE, work, (short) 0, (short) 1);
+        } catch (UICCException e) {
+            return false;
+        }
+        return (work[0] & SERVICE_27_BIT) != 0;
+    }
+
+    /** DC L AUTS, AUTS = SQN_MS xor AK* || MAC-S (TS 33.102 §6.3.3); L is 0E for a 64-bit MAC. */
     private void respondResync(APDU apdu, byte[] buffer, short rand) {
         short sqnMs = 20;
         short akS = 26;
@@ -217,11 +248,12 @@ public final class UsimApplet extends Applet {
         sequenceNumbers.copyHighest(work, sqnMs);
         algorithm.computeResync(buffer, rand, work, sqnMs, work, macS, work, akS);
         Milenage.xor(work, sqnMs, work, akS, (short) 6);
+        short macLength = algorithm.macLength();
         buffer[0] = (byte) 0xDC;
-        buffer[1] = 14;
+        buffer[1] = (byte) (6 + macLength);
         Util.arrayCopyNonAtomic(work, sqnMs, buffer, (short) 2, (short) 6);
-        Util.arrayCopyNonAtomic(work, macS, buffer, (short) 8, (short) 8);
-        apdu.setOutgoingAndSend((short) 0, (short) 16);
+        Util.arrayCopyNonAtomic(work, macS, buffer, (short) 8, macLength);
+        apdu.setOutgoingAndSend((short) 0, (short) (8 + macLength));
     }
 
     /** 04 SRES 08 Kc, through the conversion functions c2 and c3 (TS 33.102 §6.8.1.2). */

@@ -1,0 +1,7 @@
+package unsupported.enums;
+
+// An enum: Java Card has no java.lang.Enum.
+public enum Color {
+  RED,
+  GREEN
+}
