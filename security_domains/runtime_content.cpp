@@ -95,14 +95,21 @@ void RuntimeContent::install_applet(ByteView package_aid, ByteView class_aid, By
     runtime_.install_applet(to_aid(package_aid), to_aid(class_aid), to_aid(instance_aid),
                             install_parameters);
   });
+  notify();
 }
 
 void RuntimeContent::delete_applet(ByteView instance_aid) {
   translate([&] { runtime_.delete_applet(to_aid(instance_aid)); });
+  notify();
 }
 
 void RuntimeContent::delete_package(ByteView package_aid) {
   translate([&] { runtime_.delete_package(to_aid(package_aid)); });
+  notify();
+}
+
+void RuntimeContent::notify() const {
+  if (changed_) changed_();
 }
 
 bool RuntimeContent::has_package(ByteView package_aid) const {

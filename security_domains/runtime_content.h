@@ -3,6 +3,8 @@
 // runtime's GlobalPlatform queries (vm::PlatformHooks) from the card manager's registry.
 #pragma once
 
+#include <functional>
+
 #include "security_domains/card_manager.h"
 #include "security_domains/content_manager.h"
 #include "vm/runtime/native.h"
@@ -17,6 +19,10 @@ class RuntimeContent final : public ContentManager {
  public:
   explicit RuntimeContent(vm::Runtime& runtime) : runtime_(runtime) {}
 
+  // Sets a function called after each successful install or deletion of an applet or a
+  // package, so that the card layer can update what SELECT finds.
+  void on_change(std::function<void()> callback) { changed_ = std::move(callback); }
+
   PackageInfo load_package(ByteView load_file_data_block) override;
   void install_applet(ByteView package_aid, ByteView class_aid, ByteView instance_aid,
                       ByteView install_parameters) override;
@@ -30,7 +36,10 @@ class RuntimeContent final : public ContentManager {
   apdu::Response process_data(ByteView instance_aid, const apdu::Command& command) override;
 
  private:
+  void notify() const;
+
   vm::Runtime& runtime_;
+  std::function<void()> changed_;
 };
 
 // vm::PlatformHooks over the card manager: the life cycle states and privileges that

@@ -13,6 +13,7 @@
 #include "tools/gp/client.h"
 #include "tools/gp/key_file.h"
 #include "util/crypto.h"
+#include "vm/api/builtin_registry.h"
 #include "vm/cap/cap_reader.h"
 #include "vm/store/store.h"
 
@@ -425,3 +426,40 @@ TEST(RuntimePowerLoss, LoadAndInstallStayConsistent) {
 
 }  // namespace
 }  // namespace uicc::gp
+
+namespace uicc::sd {
+namespace {
+
+// The card layer learns of installs and deletions through on_change, to refresh SELECT.
+TEST(RuntimeContent, ReportsInstallsAndDeletions) {
+  store::Store store;
+  vm::RuntimeConfig config;
+  config.store_root = test::GpCard::kRuntimeRoot;
+  vm::Runtime runtime(store, api::builtin_registry(), config);
+  RuntimeContent content(runtime);
+  int changes = 0;
+  content.on_change([&] { ++changes; });
+
+  gp::LoadFile file = gp::read_cap_file(UICC_SAMPLE_HELLO_CAP);
+  PackageInfo package = content.load_package(file.load_file_data_block);
+  EXPECT_EQ(package.aid, file.package_aid);
+  EXPECT_EQ(changes, 0);
+  Bytes parameters = from_hex(
+      "08F075696363010101"
+      "0100"
+      "00");
+  content.install_applet(package.aid, file.applet_aids[0], file.applet_aids[0], parameters);
+  EXPECT_EQ(changes, 1);
+  EXPECT_TRUE(content.has_applet(file.applet_aids[0]));
+  EXPECT_THROW(
+      content.install_applet(package.aid, file.applet_aids[0], file.applet_aids[0], parameters),
+      ContentError);
+  EXPECT_EQ(changes, 1);
+  content.delete_applet(file.applet_aids[0]);
+  content.delete_package(package.aid);
+  EXPECT_EQ(changes, 3);
+  EXPECT_FALSE(content.has_package(package.aid));
+}
+
+}  // namespace
+}  // namespace uicc::sd
