@@ -142,6 +142,44 @@ apdu::Response RuntimeContent::process_data(ByteView instance_aid, const apdu::C
   return apdu::Response{{}, apdu::sw::conditions_not_satisfied};
 }
 
+std::size_t adopt_runtime_content(CardManager& manager, const vm::Runtime& runtime) {
+  const Registry& registry = manager.registry();
+  std::vector<LoadFileEntry> files;
+  for (const vm::PackageInfo& package : runtime.packages()) {
+    if (package.native || registry.find_load_file(package.aid.bytes()) != nullptr) continue;
+    LoadFileEntry file;
+    file.aid.assign(package.aid.bytes().begin(), package.aid.bytes().end());
+    file.security_domain = registry.isd_aid;
+    file.major = package.major;
+    file.minor = package.minor;
+    for (const vm::Aid& applet : package.applet_classes) {
+      file.modules.emplace_back(applet.bytes().begin(), applet.bytes().end());
+    }
+    files.push_back(std::move(file));
+  }
+  std::vector<ApplicationEntry> applications;
+  for (const vm::AppletInfo& applet : runtime.applets()) {
+    if (registry.find_application(applet.instance_aid.bytes()) != nullptr) continue;
+    ApplicationEntry entry;
+    entry.aid.assign(applet.instance_aid.bytes().begin(), applet.instance_aid.bytes().end());
+    entry.load_file.assign(applet.package_aid.bytes().begin(), applet.package_aid.bytes().end());
+    entry.module.assign(applet.class_aid.bytes().begin(), applet.class_aid.bytes().end());
+    entry.life_cycle = life_cycle::selectable;
+    entry.security_domain = registry.isd_aid;
+    applications.push_back(std::move(entry));
+  }
+  const std::size_t file_count = files.size();
+  const std::size_t application_count = applications.size();
+  if (file_count + application_count == 0) return 0;
+  manager.update([&](Registry& changed) {
+    for (LoadFileEntry& file : files) changed.load_files.push_back(std::move(file));
+    for (ApplicationEntry& entry : applications) changed.applications.push_back(std::move(entry));
+  });
+  log::get("gp")->info("registry: adopted {} load file(s) and {} application(s) of the runtime",
+                       file_count, application_count);
+  return file_count + application_count;
+}
+
 std::uint8_t PlatformServices::card_life_cycle() const {
   return manager_.card_life_cycle();
 }

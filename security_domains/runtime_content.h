@@ -42,6 +42,13 @@ class RuntimeContent final : public ContentManager {
   std::function<void()> changed_;
 };
 
+// Enters in the registry the packages and applet instances that the runtime holds but the
+// registry does not: content the card layer installed without GlobalPlatform (a profile's
+// built-in applets, a developer's --install). Each package becomes a load file of the issuer
+// security domain and each instance a SELECTABLE application without privileges. Returns
+// the number of entries added; a second call adds none.
+std::size_t adopt_runtime_content(CardManager& manager, const vm::Runtime& runtime);
+
 // vm::PlatformHooks over the card manager: the life cycle states and privileges that
 // org.globalplatform.GPSystem and GPRegistryEntry report, and GPSystem.setCardContentState.
 class PlatformServices final : public vm::PlatformHooks {

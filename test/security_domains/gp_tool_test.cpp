@@ -461,5 +461,38 @@ TEST(RuntimeContent, ReportsInstallsAndDeletions) {
   EXPECT_FALSE(content.has_package(package.aid));
 }
 
+// Content installed without GlobalPlatform joins the registry, and GlobalPlatform can then list
+// and delete it.
+TEST(RuntimeContent, AdoptsContentInstalledWithoutGlobalPlatform) {
+  test::GpCard card;
+  vm::Runtime& runtime = *card.runtime();
+  gp::LoadFile file = gp::read_cap_file(UICC_SAMPLE_HELLO_CAP);
+  vm::PackageInfo package = runtime.load_package(file.load_file_data_block);
+  vm::Aid applet(file.applet_aids[0]);
+  runtime.install_applet(package.aid, applet, applet,
+                         from_hex("08F075696363010101"
+                                  "0100"
+                                  "00"));
+  EXPECT_FALSE(card.manager().check_selection(applet.bytes()).allowed);
+
+  EXPECT_EQ(adopt_runtime_content(card.manager(), runtime), 2u);
+  EXPECT_EQ(adopt_runtime_content(card.manager(), runtime), 0u);
+  const ApplicationEntry* entry = card.manager().registry().find_application(applet.bytes());
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->security_domain, card.manager().registry().isd_aid);
+  EXPECT_TRUE(card.manager().check_selection(applet.bytes()).allowed);
+
+  gp::FunctionTransport transport([&](ByteView command) { return card.transmit(command); });
+  gp::Client client(transport);
+  client.select(card.manager().registry().isd_aid);
+  client.open_secure_channel(gp::ChannelOptions{
+      scp::StaticKeys{0x30, SecretBytes(from_hex("404142434445464748494A4B4C4D4E4F")),
+                      SecretBytes(from_hex("404142434445464748494A4B4C4D4E4F")),
+                      SecretBytes(from_hex("404142434445464748494A4B4C4D4E4F"))},
+      0, 0x01, 0x15});
+  client.delete_aid(file.package_aid, true);
+  EXPECT_FALSE(runtime.find_applet(applet));
+}
+
 }  // namespace
 }  // namespace uicc::sd
