@@ -1,5 +1,5 @@
-// The card manager over the Java Card runtime: RuntimeContent loads, installs and deletes card
-// content in a vm::Runtime for the GlobalPlatform commands, and PlatformServices answers the
+// The card manager over the Java Card runtime. RuntimeContent loads, installs and deletes card
+// content in a vm::Runtime for the GlobalPlatform commands. PlatformServices implements the
 // runtime's GlobalPlatform queries (vm::PlatformHooks) from the card manager's registry.
 #pragma once
 
@@ -42,7 +42,7 @@ class RuntimeContent final : public ContentManager {
   std::function<void()> changed_;
 };
 
-// Enters in the registry the packages and applet instances that the runtime holds but the
+// Enters in the registry the packages and applet instances that the runtime contains but the
 // registry does not: content the card layer installed without GlobalPlatform (a profile's
 // built-in applets, a developer's --install). Each package becomes a load file of the issuer
 // security domain and each instance a SELECTABLE application without privileges. Returns
