@@ -12,8 +12,6 @@ namespace {
 
 using crypto::Padding;
 
-constexpr std::size_t kCmacSize = 16;
-
 bool success_or_warning(apdu::StatusWord sw) {
   return sw == apdu::sw::ok || sw.is_warning();
 }

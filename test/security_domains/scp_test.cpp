@@ -146,6 +146,25 @@ TEST(Scp02, SessionKeysMatchPublishedSessions) {
   }
 }
 
+TEST(Scp02, SessionKeyCheckValuesMatchGlobalPlatformPro) {
+  for (const auto& v : test::read_section(kData / "scp02.vec", "SCP02-KCV")) {
+    SCOPED_TRACE(v.label());
+    SecretBytes key = v.secret("Key");
+    scp02::SessionKeys keys =
+        scp02::derive_session_keys(StaticKeys{0x20, key, key, key}, get_u16(v.bytes("Counter"), 0));
+    auto kcv = [](const SecretBytes& session_key) {
+      Bytes block = crypto::des_ecb_encrypt(session_key, Bytes(8, 0));
+      return to_hex(ByteView(block).first(3));
+    };
+    EXPECT_EQ(kcv(keys.enc), to_hex(v.bytes("SEncKcv")));
+    EXPECT_EQ(kcv(keys.c_mac), to_hex(v.bytes("CMacKcv")));
+    EXPECT_EQ(kcv(keys.dek), to_hex(v.bytes("DekKcv")));
+    EXPECT_EQ(kcv(keys.r_mac), to_hex(v.bytes("RMacKcv")));
+    scp02::Session session(std::move(keys), 0x15);
+    EXPECT_EQ(to_hex(session.encrypt_sensitive_data(key.view())), to_hex(v.bytes("EncryptedKey")));
+  }
+}
+
 TEST(Scp02, HostReplaysPublishedSessions) {
   for (const auto& v : test::read_section(kData / "scp02.vec", "SCP02")) {
     replay_as_host(v, Protocol::scp02);

@@ -13,5 +13,6 @@ void add_run_command(CLI::App& app, const std::string& log_level);
 void add_apdu_command(CLI::App& app, const std::string& log_level);
 void add_convert_command(CLI::App& app, const std::string& log_level);
 void add_cap_command(CLI::App& app);
+void add_gp_command(CLI::App& app);
 
 }  // namespace uicc::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   uicc::cli::add_apdu_command(app, level);
   uicc::cli::add_convert_command(app, level);
   uicc::cli::add_cap_command(app);
+  uicc::cli::add_gp_command(app);
 
   try {
     app.parse(argc, argv);

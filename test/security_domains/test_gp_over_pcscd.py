@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""`uicc gp` through a private pcscd and the vpcd driver against gp_test_card.
+
+The card manager of gp_test_card runs on the Java Card runtime. The tests list the card, install
+the sample applet built by the SDK, use it with pyscard, lock and unlock it, replace the keys,
+delete it and list again.
+
+The PC/SC stack is the integration harness's (gp_harness.py): private mount namespace, own vpcd
+port, services stopped by pid. Needs root, pcscd, vsmartcard-vpcd and python3-pyscard.
+"""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+import gp_harness
+from gp_harness import harness
+
+ISD = "A000000151000000"
+PACKAGE = "F0756963630101"
+APPLET = "F075696363010101"
+SELECT_APPLET = "00A4040008" + APPLET
+HELLO = "48656C6C6F2C20776F726C6421"  # "Hello, world!"
+TEST_KEY = "404142434445464748494A4B4C4D4E4F"
+
+
+def gp(*arguments):
+    """Runs `uicc gp` with the arguments; returns (exit code, stdout and stderr)."""
+    result = subprocess.run([harness.uicc_binary(), "gp", "--reader", harness.READER] + list(arguments),
+                            capture_output=True, text=True, timeout=60)
+    return result.returncode, result.stdout + result.stderr
+
+
+class GpOverPcscd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.reader = gp_harness.GpTestCard(os.environ["GP_TEST_CARD"]).__enter__()
+        cls.cap = os.environ["SAMPLE_HELLO_CAP"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.reader.__exit__(None, None, None)
+
+    def select_and_greet(self):
+        """Selects the sample applet with pyscard; returns (select status, greeting, status)."""
+        connection = self.reader.connect()
+        try:
+            _, selected = harness.transmit(connection, SELECT_APPLET)
+            if selected != 0x9000:
+                return selected, "", 0
+            greeting, status = harness.transmit(connection, "8010000000")
+            return selected, greeting, status
+        finally:
+            connection.disconnect()
+
+    def test_1_list_shows_isd(self):
+        code, output = gp("--list")
+        self.assertEqual(code, 0, output)
+        self.assertIn(f"ISD: {ISD} (SECURED)", output)
+        self.assertIn("SecurityDomain", output)
+
+    def test_2_install_use_lock_and_delete(self):
+        code, output = gp("--install", self.cap, "--security-level", "enc-rmac")
+        self.assertEqual(code, 0, output)
+        self.assertIn(f"installed {PACKAGE}", output)
+
+        code, output = gp("--list")
+        self.assertEqual(code, 0, output)
+        self.assertIn(f"APP: {APPLET} (SELECTABLE)", output)
+        self.assertIn(f"PKG: {PACKAGE} (LOADED)", output)
+
+        self.assertEqual(self.select_and_greet(), (0x9000, HELLO, 0x9000))
+
+        code, output = gp("--lock", APPLET)
+        self.assertEqual(code, 0, output)
+        self.assertEqual(self.select_and_greet()[0], 0x6A82)
+        code, output = gp("--unlock", APPLET)
+        self.assertEqual(code, 0, output)
+        self.assertEqual(self.select_and_greet(), (0x9000, HELLO, 0x9000))
+
+        # A second load of the same package: 6985 from INSTALL [for load].
+        code, output = gp("--load", self.cap)
+        self.assertNotEqual(code, 0, output)
+        self.assertIn("6985", output)
+
+        code, output = gp("--delete", PACKAGE, "--related")
+        self.assertEqual(code, 0, output)
+        code, output = gp("--list")
+        self.assertEqual(code, 0, output)
+        self.assertNotIn(APPLET, output)
+        self.assertNotIn(PACKAGE, output)
+        self.assertEqual(self.select_and_greet()[0], 0x6A82)
+
+        # Deleting what is not there: 6A88 (referenced data not found).
+        code, output = gp("--delete", PACKAGE)
+        self.assertNotEqual(code, 0, output)
+        self.assertIn("6A88", output)
+
+    def test_3_put_keys_replaces_keys(self):
+        new_key = "000102030405060708090A0B0C0D0E0F"
+        code, output = gp("--put-keys", "--new-key", new_key, "--new-key-version", "31",
+                          "--replace", "30", "--security-level", "enc")
+        self.assertEqual(code, 0, output)
+        self.assertIn("key version 31", output)
+
+        code, output = gp("--list")
+        self.assertNotEqual(code, 0, output)
+
+        with tempfile.NamedTemporaryFile("w", suffix=".keys", delete=False) as keys:
+            keys.write(f"# lab card\nkey = {new_key}\nversion = 31\n")
+        try:
+            code, output = gp("--key-file", keys.name, "--list")
+            self.assertEqual(code, 0, output)
+            self.assertIn(f"ISD: {ISD}", output)
+            # Back to the test key, so that the card ends as it started.
+            code, output = gp("--key-file", keys.name, "--put-keys", "--new-key", TEST_KEY,
+                              "--new-key-version", "30", "--replace", "31")
+            self.assertEqual(code, 0, output)
+        finally:
+            os.unlink(keys.name)
+        code, output = gp("--list")
+        self.assertEqual(code, 0, output)
+
+    def test_4_registry_survives_restart(self):
+        code, output = gp("--install", self.cap)
+        self.assertEqual(code, 0, output)
+        self.reader.kill_card()
+        self.reader.start_card()
+        self.assertEqual(self.select_and_greet(), (0x9000, HELLO, 0x9000))
+        code, output = gp("--delete", PACKAGE, "--related")
+        self.assertEqual(code, 0, output)
+
+
+if __name__ == "__main__":
+    harness.enter_private_namespace()
+    unittest.main()
