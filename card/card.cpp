@@ -7,8 +7,10 @@
 #include "apdu/atr.h"
 #include "apdu/cla.h"
 #include "apdu/select.h"
-#include "card/isd_stub.h"
 #include "card/roots.h"
+#include "security_domains/card_manager.h"
+#include "security_domains/runtime_content.h"
+#include "security_domains/security_domain.h"
 #include "util/log.h"
 #include "vm/api/builtin_registry.h"
 
@@ -88,21 +90,38 @@ Card::Card(CardOptions options)
   runtime_ = std::make_unique<vm::Runtime>(*store_, api::builtin_registry(), runtime_config);
   runtime_->set_platform(&platform_);
 
-  if (store_->root(roots::kCardInfo) == store::kNull) {
-    create_card_identity();
+  // GlobalPlatform's card manager over the runtime. A new image gets its identity first, so
+  // that the registry it creates carries the card's CPLC.
+  bool fresh = store_->root(roots::kCardInfo) == store::kNull;
+  if (fresh) create_card_identity();
+  sd::CardProfile card_profile;
+  card_profile.registry_root = roots::kSecurityDomains;
+  card_profile.cplc = make_cplc(store_->view(store_->root(roots::kCardInfo)).subspan(1, 4));
+  runtime_content_ = std::make_unique<sd::RuntimeContent>(*runtime_);
+  manager_ = std::make_unique<sd::CardManager>(*store_, *runtime_content_, card_profile);
+  gp_services_ = std::make_unique<sd::PlatformServices>(*manager_);
+  platform_.set_global_platform(gp_services_.get());
+  // Applets installed or deleted by GlobalPlatform commands change what SELECT finds.
+  runtime_content_->on_change([this] { rebuild_applets(); });
+
+  if (fresh) {
     install_profile(fs_, pins_, options_.profile);
     if (options_.profile.usim) install_usim_applet(*runtime_, *options_.profile.usim);
     store_->flush();
     created_from_profile_ = true;
     log::get("card")->info("created card image with profile '{}'", options_.profile.name);
   }
-  Handle info = store_->root(roots::kCardInfo);
-  isd_ = std::make_unique<IsdStub>(make_cplc(store_->view(info).subspan(1, 4)));
-  applications_.push_back(isd_.get());
   refresh_applets();
 }
 
 void Card::refresh_applets() {
+  // Applets installed without GlobalPlatform (the profile's USIM, `--install`) enter the
+  // registry here, so that GET STATUS lists them and SELECT's life cycle checks know them.
+  if (sd::adopt_runtime_content(*manager_, *runtime_) != 0) store_->flush();
+  rebuild_applets();
+}
+
+void Card::rebuild_applets() {
   // Channels keep pointing at applets that survive; a deleted applet's channels lose it.
   std::vector<std::unique_ptr<AppletApplication>> fresh;
   for (const auto& info : runtime_->applets()) {
@@ -122,8 +141,21 @@ void Card::refresh_applets() {
 }
 
 std::vector<apdu::Application*> Card::selectable() const {
-  std::vector<apdu::Application*> all = applications_;
-  for (const auto& applet : applets_) all.push_back(applet.get());
+  // Registry order (GlobalPlatform Card Specification 2.3.1 §9.6.3): the issuer security
+  // domain first, then applications and security domains as they were installed.
+  std::vector<apdu::Application*> all;
+  for (const auto& entry : manager_->registry().applications) {
+    if (entry.is_security_domain()) {
+      if (sd::SecurityDomain* domain = manager_->security_domain(entry.aid)) all.push_back(domain);
+      continue;
+    }
+    for (const auto& applet : applets_) {
+      if (std::equal(entry.aid.begin(), entry.aid.end(), applet->aid().begin(), applet->aid().end())) {
+        all.push_back(applet.get());
+      }
+    }
+  }
+  all.insert(all.end(), applications_.begin(), applications_.end());
   return all;
 }
 
@@ -144,6 +176,7 @@ void Card::add_application(apdu::Application& application) { applications_.push_
 
 void Card::clear_transient_state() {
   runtime_->reset();
+  manager_->reset();
   // Cipher, Signature and digest objects return to the state the Java Card API gives them
   // after a reset; the crypto natives keep the rest of that state in RAM.
   api::reset_native_state(*store_);
@@ -221,8 +254,14 @@ Bytes Card::transmit(ByteView bytes) {
     }
   }
 
-  // Nothing leaves the card before its effects are in the image.
-  store_->flush();
+  // Nothing leaves the card before its effects are in the image. A failed write (a full
+  // disk) is the card's memory problem: the terminal gets 6581, as for failing EEPROM.
+  try {
+    store_->flush();
+  } catch (const std::system_error& e) {
+    log::get("card")->error("writing the card image failed: {}", e.what());
+    response = Response{{}, sw::memory_failure};
+  }
   Bytes out = response.encode();
   if (tracing) trace.trace("< {} ({})", to_hex(out, " "), apdu::describe(response.sw));
   return out;
@@ -300,9 +339,8 @@ Response Card::manage_channel(std::uint8_t channel, const Command& command) {
   }
 
   auto closed = std::get<apdu::ChannelTable::Closed>(*result);
-  ChannelState& state = channel_states_[closed.channel];
-  if (state.application != nullptr) state.application->deselect(closed.channel);
-  state = ChannelState{};
+  leave_application(closed.channel);
+  channel_states_[closed.channel] = ChannelState{};
   return response;
 }
 
@@ -351,8 +389,12 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
 
   std::optional<std::size_t> index;
   if (command.data.empty()) {
-    // GlobalPlatform Card Specification 2.3.1 §11.9.2.1: SELECT without data selects the ISD.
-    index = 0;
+    // GlobalPlatform Card Specification 2.3.1 §11.9.2.1: SELECT without data selects the
+    // default application, the holder of the Card Reset privilege (normally the ISD).
+    Bytes fallback = manager_->default_application();
+    for (std::size_t i = 0; i < candidates.size() && !index; ++i) {
+      if (std::equal(candidates[i].aid.begin(), candidates[i].aid.end(), fallback.begin(), fallback.end())) index = i;
+    }
   } else {
     std::vector<ByteView> aids;
     for (const auto& c : candidates) aids.push_back(c.aid);
@@ -364,13 +406,19 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
   // Termination: close the application session and return to the MF.
   if (control == 0x40) {
     if (!current || *current != *index) apdu::fail(sw::conditions_not_satisfied);
-    if (state.application != nullptr) state.application->deselect(channel);
-    state.application = nullptr;
-    state.application_adf = store::kNull;
+    leave_application(channel);
     files_.select_mf(state.files);
     return Response{};
   }
 
+  // GlobalPlatform Card Specification 2.3.1 §9.6.3: the registry decides whether the
+  // application may be selected now (life cycle, card locked).
+  apdu::StatusWord selection_status = sw::ok;
+  if (target.application != nullptr) {
+    sd::SelectionCheck check = manager_->check_selection(target.aid);
+    if (!check.allowed) apdu::fail(check.status);
+    selection_status = check.status;
+  }
   if (target.application != nullptr && !target.application->multi_selectable() &&
       selected_elsewhere(*target.application, channel)) {
     apdu::fail(sw::conditions_not_satisfied);
@@ -378,9 +426,7 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
 
   // Java Card 3.0.5 RE §4.6: the current application is deselected first, also when it is
   // selected again.
-  if (state.application != nullptr) state.application->deselect(channel);
-  state.application = nullptr;
-  state.application_adf = store::kNull;
+  leave_application(channel);
   if (target.application != nullptr) {
     if (!target.application->select(channel)) {
       files_.select_mf(state.files);
@@ -406,7 +452,20 @@ Response Card::select_by_name(std::uint8_t channel, const Command& command) {
     return files_.select_adf(state.files, target.adf, command);
   }
   files_.select_mf(state.files);
-  return target.application->process(channel, command);
+  Response response = target.application->process(channel, command);
+  // GlobalPlatform Card Specification 2.3.1 Table 11-83: 6283 when the card is locked.
+  if (response.sw == sw::ok && selection_status != sw::ok) response.sw = selection_status;
+  return response;
+}
+
+void Card::leave_application(std::uint8_t channel) {
+  ChannelState& state = channel_states_[channel];
+  if (state.application != nullptr) {
+    state.application->deselect(channel);
+    manager_->applet_deselected(state.application->aid(), channel);
+  }
+  state.application = nullptr;
+  state.application_adf = store::kNull;
 }
 
 }  // namespace uicc::card

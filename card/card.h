@@ -20,6 +20,12 @@
 #include "vm/runtime/runtime.h"
 #include "vm/store/store.h"
 
+namespace uicc::sd {
+class CardManager;
+class RuntimeContent;
+class PlatformServices;
+}  // namespace uicc::sd
+
 namespace uicc::card {
 
 struct CardOptions {
@@ -70,9 +76,10 @@ class Card : public apdu::CardSlot {
   void add_application(apdu::Application& application);
 
   // The Java Card runtime. After installing or deleting applets through it, call
-  // refresh_applets() so that SELECT finds the current set.
+  // refresh_applets() so that the GlobalPlatform registry and SELECT know the current set.
   vm::Runtime& runtime() { return *runtime_; }
   void refresh_applets();
+  sd::CardManager& card_manager() { return *manager_; }
 
  private:
   class AppletApplication;
@@ -90,6 +97,9 @@ class Card : public apdu::CardSlot {
   void clear_transient_state();
   bool selected_elsewhere(const apdu::Application& application, std::uint8_t channel) const;
   std::vector<apdu::Application*> selectable() const;
+  void rebuild_applets();
+  // Deselects the application of `channel`, telling the runtime and the card manager.
+  void leave_application(std::uint8_t channel);
   void create_card_identity();
 
   CardOptions options_;
@@ -99,8 +109,10 @@ class Card : public apdu::CardSlot {
   FileCommands files_;
   CardPlatform platform_;
   std::unique_ptr<vm::Runtime> runtime_;
-  std::unique_ptr<apdu::Application> isd_;
-  std::vector<apdu::Application*> applications_;  // the ISD, then added ones
+  std::unique_ptr<sd::RuntimeContent> runtime_content_;
+  std::unique_ptr<sd::CardManager> manager_;
+  std::unique_ptr<sd::PlatformServices> gp_services_;
+  std::vector<apdu::Application*> applications_;  // added with add_application
   std::vector<std::unique_ptr<AppletApplication>> applets_;
   apdu::ChannelTable channels_;
   std::array<ChannelState, apdu::kMaxLogicalChannels> channel_states_{};

@@ -209,4 +209,28 @@ void CardPlatform::deactivate(std::uint32_t view) {
   run(view, make(0x00, 0x04, 0x00, 0x00), &FileCommands::deactivate_file);
 }
 
+// --- GlobalPlatform queries, answered by the card manager when there is one ---------------
+
+std::uint8_t CardPlatform::card_life_cycle() const {
+  return global_platform_ ? global_platform_->card_life_cycle() : vm::PlatformHooks::card_life_cycle();
+}
+
+std::optional<std::uint8_t> CardPlatform::application_life_cycle(const vm::Aid& aid) const {
+  return global_platform_ ? global_platform_->application_life_cycle(aid)
+                          : vm::PlatformHooks::application_life_cycle(aid);
+}
+
+bool CardPlatform::set_application_life_cycle(const vm::Aid& aid, std::uint8_t state) {
+  return global_platform_ ? global_platform_->set_application_life_cycle(aid, state)
+                          : vm::PlatformHooks::set_application_life_cycle(aid, state);
+}
+
+std::optional<Bytes> CardPlatform::privileges(const vm::Aid& aid) const {
+  return global_platform_ ? global_platform_->privileges(aid) : vm::PlatformHooks::privileges(aid);
+}
+
+vm::Ref CardPlatform::secure_channel(vm::Vm& vm, const vm::Aid& applet) {
+  return global_platform_ ? global_platform_->secure_channel(vm, applet) : vm::PlatformHooks::secure_channel(vm, applet);
+}
+
 }  // namespace uicc::card

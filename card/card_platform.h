@@ -16,6 +16,14 @@ class CardPlatform : public vm::PlatformHooks, public api::FileViewHooks {
 
   // Forgets the views' current files, as a card reset does (the views themselves stay).
   void reset() { views_.clear(); }
+  // The GlobalPlatform layer that answers the runtime's GlobalPlatform queries.
+  void set_global_platform(vm::PlatformHooks* global_platform) { global_platform_ = global_platform; }
+
+  std::uint8_t card_life_cycle() const override;
+  std::optional<std::uint8_t> application_life_cycle(const vm::Aid& aid) const override;
+  bool set_application_life_cycle(const vm::Aid& aid, std::uint8_t state) override;
+  std::optional<Bytes> privileges(const vm::Aid& aid) const override;
+  vm::Ref secure_channel(vm::Vm& vm, const vm::Aid& applet) override;
 
   std::uint32_t open_view(ByteView adf_aid, std::uint8_t event) override;
   Bytes select(std::uint32_t view, std::uint16_t fid) override;
@@ -47,6 +55,7 @@ class CardPlatform : public vm::PlatformHooks, public api::FileViewHooks {
   FileSystem& fs_;
   FileCommands& files_;
   std::map<std::uint32_t, FileContext> views_;
+  vm::PlatformHooks* global_platform_ = nullptr;
 };
 
 }  // namespace uicc::card

@@ -144,7 +144,8 @@ TEST_F(CardTest, IssuerSecurityDomainAnswersGetData) {
   EXPECT_EQ(cplc_value.data.size(), 42u);
   auto card_data = send(card, "80CA006600");
   EXPECT_EQ(card_data.data.front(), 0x66);
-  EXPECT_EQ(sw_of(card, "80CA00E000"), 0x6A88);
+  EXPECT_EQ(send(card, "80CA00E000").data.front(), 0xE0);  // key information template
+  EXPECT_EQ(sw_of(card, "80CA00FE00"), 0x6A88);
   // SELECT without data selects the ISD as well.
   EXPECT_EQ(send(card, "00A4040000").data.front(), 0x6F);
 }

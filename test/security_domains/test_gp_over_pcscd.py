@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""`uicc gp` through a private pcscd and the vpcd driver against gp_test_card.
+"""`uicc gp` through a private pcscd and the vpcd driver against the card of `uicc run`.
 
-The card manager of gp_test_card runs on the Java Card runtime. The tests list the card, install
+The card's GlobalPlatform card manager runs on its Java Card runtime. The tests list the card, install
 the sample applet built by the SDK, use it with pyscard, lock and unlock it, replace the keys,
 delete it and list again.
 
@@ -35,7 +35,7 @@ def gp(*arguments):
 class GpOverPcscd(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.reader = gp_harness.GpTestCard(os.environ["GP_TEST_CARD"]).__enter__()
+        cls.reader = harness.VirtualReader(harness.uicc_binary()).__enter__()
         cls.cap = os.environ["SAMPLE_HELLO_CAP"]
 
     @classmethod

@@ -1,5 +1,6 @@
 // `uicc cap dump` through CLI11, as the uicc program parses it.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,10 @@ namespace {
 class CapCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() / "uicc_cap_command_test.cap";
+    // One file per test and process: ctest runs the cases of this fixture in parallel.
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() /
+            (std::string("uicc_cap_command_test_") + test->name() + "_" + std::to_string(::getpid()) + ".cap");
     const Bytes jar = cap::write_cap_jar(cap::testing::make_hello_cap());
     std::ofstream out(path_, std::ios::binary);
     out.write(reinterpret_cast<const char*>(jar.data()), static_cast<std::streamsize>(jar.size()));
