@@ -36,12 +36,13 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUI
   -DUICC_FUZZ=ON -DUICC_BUILD_BENCHMARKS=OFF -DUICC_BUILD_TESTS=ON >/dev/null
 cmake --build "$root/build-fuzz" -j "$jobs" --target fuzzers
 shopt -s nullglob
-fuzzers=("$root"/build-fuzz/test/fuzz/*_fuzz)
+mapfile -t fuzzers < <(find "$root/build-fuzz/test" -type f -name '*_fuzz' -perm -u+x | sort)
 for fuzzer in "${fuzzers[@]}"; do
-  corpus="$root/build-fuzz/corpus/$(basename "$fuzzer")"
+  name=$(basename "$fuzzer")
+  corpus="$root/build-fuzz/corpus/$name"
   mkdir -p "$corpus"
-  seeds="$root/test/fuzz/seeds/$(basename "$fuzzer")"
-  [ -d "$seeds" ] || seeds=""
+  # Seed inputs live in a seeds/<fuzzer name> folder next to the fuzzer's sources.
+  seeds=$(find "$root/test" -type d -path "*/seeds/$name" | head -n 1)
   echo "fuzzing $(basename "$fuzzer")"
   "$fuzzer" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" $seeds
 done
