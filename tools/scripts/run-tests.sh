@@ -4,12 +4,12 @@
 #     through a private pcscd and need root for their mount namespace);
 #  2. the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer;
 #  3. the VM tests with computed-goto dispatch;
-#  4. every libFuzzer target for a bounded time (FUZZ_SECONDS each, default 60).
+#  4. every libFuzzer target for a bounded time (FUZZ_SECONDS each, default 30).
 # Build folders: build-release, build-sanitize, build-goto, build-fuzz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-30}
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -27,8 +27,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L unit --timeout 900
 
 step "computed-goto dispatch, VM tests"
-"$root/tools/scripts/build.sh" "$root/build-goto" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_COMPUTED_GOTO=ON \
-  -DUICC_BUILD_BENCHMARKS=OFF
+cmake -S "$root" -B "$root/build-goto" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_COMPUTED_GOTO=ON \
+  -DUICC_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build "$root/build-goto" -j "$jobs" --target vm_runtime_tests
 ctest --test-dir "$root/build-goto" --output-on-failure -j "$jobs" -L vm --timeout 600 --no-tests=ignore
 
 step "fuzzers, ${fuzz_seconds} s each"
