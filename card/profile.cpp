@@ -46,6 +46,7 @@ Profile default_profile() {
   p.iccid = "89001010000000000018";
   p.pins.push_back(PinSpec{key_reference::pin_appl_1, format_pin("0000"), 3, false, format_pin("12345678"), 10});
   p.pins.push_back(PinSpec{key_reference::second_pin_appl_1, format_pin("0000"), 3, true, format_pin("12345678"), 10});
+  p.pins.push_back(PinSpec{key_reference::universal_pin, format_pin("0000"), 3, false, format_pin("12345678"), 10});
   p.pins.push_back(PinSpec{key_reference::adm1, format_pin("12345678"), 10, true, {}, 0});
   p.usim = default_usim_profile();
   return p;

@@ -26,7 +26,8 @@ struct Profile {
 
 // The built-in profile of `uicc run`. Every value in it is a published test value, not a
 // secret: ICCID 89001010000000000018, PIN1 0000 (disabled), PUK1 12345678,
-// PIN2 0000, PUK2 12345678, ADM1 12345678, and the USIM of default_usim_profile().
+// PIN2 0000, PUK2 12345678, universal PIN 0000 (disabled), ADM1 12345678, and the USIM of
+// default_usim_profile().
 Profile default_profile();
 
 // Encodes an ICCID for EF.ICCID (ETSI TS 102 221 V17.1.0 §13.2): BCD with the digits of each

@@ -118,6 +118,9 @@ void read_pins(const Fields& f, Profile& profile) {
                                  f.boolean("pin1_enabled", false), pin("puk1", "12345678"), puk_tries});
   profile.pins.push_back(PinSpec{key_reference::second_pin_appl_1, pin("pin2", "0000"), pin_tries,
                                  f.boolean("pin2_enabled", true), pin("puk2", "12345678"), puk_tries});
+  profile.pins.push_back(PinSpec{key_reference::universal_pin, pin("universal_pin", "0000"), pin_tries,
+                                 f.boolean("universal_pin_enabled", false), pin("universal_puk", "12345678"),
+                                 puk_tries});
   profile.pins.push_back(PinSpec{key_reference::adm1, pin("adm1", "12345678"),
                                  static_cast<std::uint8_t>(f.integer("adm_tries", 10, 1, 15)), true, {}, 0});
   f.reject_unknown();

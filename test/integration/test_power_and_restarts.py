@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Resets through pcscd, a card process killed while it works, and pcscd restarting."""
 
+import os
 import random
 import threading
 import time
@@ -91,6 +92,65 @@ class PowerAndRestarts(unittest.TestCase):
                         self.assertIn(record[0], {written[-1], written[-1] % 250 + 1}, f"round {round_number}")
                     else:
                         self.assertIn(record[0], allowed, f"round {round_number}")
+                finally:
+                    connection.disconnect()
+
+    def test_killed_applet_keeps_transactions_whole(self):
+        """The wallet sample credits 1 and counts the operation in one Java Card transaction.
+        Killed at random moments while a client credits, the card must come back with the
+        balance equal to the operation count (all of each transaction or none of it), no
+        acknowledged credit lost, and at most the one in flight added."""
+        wallet_cap = os.environ["SAMPLE_WALLET_CAP"]
+        install = "F075696363010301:F075696363010301:31323334"  # the PIN, 1234
+        rounds = 6
+        with harness.VirtualReader(harness.uicc_binary(),
+                                   card_args=["--load", wallet_cap, "--install", install]) as reader:
+            rng = random.Random(4242)
+            acknowledged = 0
+            for round_number in range(rounds):
+                connection = reader.connect()
+                self.assertEqual(harness.transmit(connection, "00A4040008F075696363010301")[1], 0x9000)
+                self.assertEqual(harness.transmit(connection, "802000000431323334")[1], 0x9000)
+                stop = threading.Event()
+                credited = []
+
+                def credit():
+                    deadline = time.monotonic() + 10
+                    while not stop.is_set() and time.monotonic() < deadline and len(credited) < 2000:
+                        try:
+                            _, sw = harness.transmit(connection, "80300000020001")
+                        except Exception:
+                            return
+                        if sw != 0x9000:
+                            return
+                        credited.append(1)
+
+                thread = threading.Thread(target=credit)
+                thread.start()
+                time.sleep(rng.uniform(0.05, 0.4))
+                reader.kill_card()
+                stop.set()
+                thread.join(timeout=15)
+                try:
+                    connection.disconnect()
+                except Exception:
+                    pass
+                acknowledged += len(credited)
+
+                reader.start_card()
+                connection = reader.connect()
+                try:
+                    self.assertEqual(harness.transmit(connection, "00A4040008F075696363010301")[1], 0x9000)
+                    balance, sw = harness.transmit(connection, "8050000002")
+                    self.assertEqual(sw, 0x9000)
+                    log, sw = harness.transmit(connection, "8052000005")
+                    self.assertEqual(sw, 0x9000)
+                    balance = int(balance, 16)
+                    count = int(log[6:10], 16)
+                    self.assertEqual(balance, count, f"round {round_number}: balance and log disagree")
+                    self.assertGreaterEqual(balance, acknowledged, f"round {round_number}: an acknowledged credit was lost")
+                    self.assertLessEqual(balance, acknowledged + 1, f"round {round_number}")
+                    acknowledged = balance
                 finally:
                     connection.disconnect()
 
