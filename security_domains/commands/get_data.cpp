@@ -84,6 +84,8 @@ apdu::Response SecurityDomain::get_data(Channel& state, const apdu::Command& com
   if ((tag == 0x66 || tag == 0x67) && stored != self.domain->data_objects.end()) {
     object = tlv::encode(tag, stored->second);
     tag = 0;
+  } else if (tag == 0) {
+    apdu::fail(apdu::sw::reference_data_not_found);  // P1-P2 0000 names no data object
   }
   switch (tag) {
     case 0:
@@ -153,6 +155,7 @@ apdu::Response SecurityDomain::get_data(Channel& state, const apdu::Command& com
   // §11.3.3.1: a GlobalPlatform class returns the TLV, an ISO class only its value.
   if ((command.cla & 0x80) == 0) {
     auto element = tlv::parse_one(object);
+    if (!element) apdu::fail(apdu::sw::reference_data_not_found);
     return apdu::Response{Bytes(element->value.begin(), element->value.end()), apdu::sw::ok};
   }
   return apdu::Response{object, apdu::sw::ok};
