@@ -48,6 +48,9 @@ inline constexpr StatusWord end_of_file{0x6282};
 inline constexpr StatusWord file_invalidated{0x6283};
 inline constexpr StatusWord verification_failed{0x6300};
 inline constexpr StatusWord more_data_available{0x6310};  // GlobalPlatform GET STATUS paging
+// ETSI TS 102 221 §10.2.1.2: RETRIEVE DATA and SET DATA transfers in several blocks.
+inline constexpr StatusWord more_blocks_available{0x62F1};
+inline constexpr StatusWord more_blocks_expected{0x63F1};
 inline constexpr StatusWord execution_error{0x6400};
 inline constexpr StatusWord memory_failure{0x6581};
 inline constexpr StatusWord wrong_length{0x6700};

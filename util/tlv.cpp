@@ -10,12 +10,11 @@ bool Element::constructed() const {
   return (first & 0x20) != 0;
 }
 
-std::optional<Element> parse_one(ByteView bytes) {
-  std::size_t pos = 0;
+std::optional<Tag> parse_tag(ByteView bytes) {
   if (bytes.empty()) return std::nullopt;
-
   // ISO/IEC 7816-4 §5.2.2.1: low five bits all set means more tag bytes follow; in each
   // following byte, b8 set means yet another byte follows.
+  std::size_t pos = 0;
   std::uint32_t tag = bytes[pos++];
   if ((tag & 0x1F) == 0x1F) {
     for (int extra = 0;; ++extra) {
@@ -25,18 +24,31 @@ std::optional<Element> parse_one(ByteView bytes) {
       if ((next & 0x80) == 0) break;
     }
   }
+  return Tag{tag, pos};
+}
 
+std::optional<Header> parse_header(ByteView bytes) {
+  auto tag = parse_tag(bytes);
+  if (!tag) return std::nullopt;
+  std::size_t pos = tag->size;
   if (pos >= bytes.size()) return std::nullopt;
   std::size_t length = bytes[pos++];
+  bool minimal = true;
   if (length & 0x80) {
     std::size_t count = length & 0x7F;
     if (count == 0 || count > 4 || pos + count > bytes.size()) return std::nullopt;
     length = 0;
     for (std::size_t i = 0; i < count; ++i) length = (length << 8) | bytes[pos++];
+    // DER: the long form only for 128 and above, and without leading zero bytes.
+    minimal = length >= 0x80 && (length >> (8 * (count - 1))) != 0;
   }
-  if (length > bytes.size() - pos) return std::nullopt;
+  return Header{tag->value, pos, length, minimal};
+}
 
-  return Element{tag, bytes.subspan(pos, length), pos + length};
+std::optional<Element> parse_one(ByteView bytes) {
+  auto header = parse_header(bytes);
+  if (!header || header->length > bytes.size() - header->size) return std::nullopt;
+  return Element{header->tag, bytes.subspan(header->size, header->length), header->size + header->length};
 }
 
 std::optional<std::vector<Element>> parse_all(ByteView bytes) {

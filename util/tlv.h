@@ -19,6 +19,26 @@ struct Element {
   bool constructed() const;
 };
 
+struct Tag {
+  std::uint32_t value = 0;
+  std::size_t size = 0;  // bytes the tag takes
+};
+
+// The tag and length at the start of an element whose value may not all be present yet.
+struct Header {
+  std::uint32_t tag = 0;
+  std::size_t size = 0;    // bytes taken by tag and length
+  std::size_t length = 0;  // the value's length
+  bool der = true;         // the length is in its shortest form, as DER requires
+};
+
+// Parses a tag of one to three bytes at the start of `bytes`.
+std::optional<Tag> parse_tag(ByteView bytes);
+
+// Parses the tag and the length at the start of `bytes`, with the same rules as parse_one
+// but without requiring the value to follow.
+std::optional<Header> parse_header(ByteView bytes);
+
 // Parses the element at the start of `bytes`. Returns nullopt on a truncated tag or length,
 // an indefinite length (0x80), a length of more than four bytes, or a value running past the end.
 std::optional<Element> parse_one(ByteView bytes);

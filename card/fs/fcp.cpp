@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "card/fs/data_objects.h"
 #include "util/tlv.h"
 
 namespace uicc::card {
@@ -85,6 +86,16 @@ Bytes build_fcp(const FileSystem& fs, const PinTable& pins, Handle file) {
     }
     tlv::append(body, 0x82, descriptor);
     tlv::append(body, 0x83, u16_bytes(f.fid));
+    if (f.structure == EfStructure::ber_tlv) {
+      // §11.1.1.4.6.4 to .7: free bytes, DER coding only, and the whole size reserved for
+      // the file and never exceeded.
+      Bytes proprietary;
+      tlv::append(proprietary, 0x83, u16_bytes(static_cast<std::uint32_t>(f.size - used_bytes(fs.content(file)))));
+      tlv::append(proprietary, 0x84, Bytes{0x01});
+      tlv::append(proprietary, 0x85, u16_bytes(f.size));
+      tlv::append(proprietary, 0x86, u16_bytes(f.size));
+      tlv::append(body, 0xA5, proprietary);
+    }
   }
 
   tlv::append(body, 0x8A, Bytes{f.life_cycle});

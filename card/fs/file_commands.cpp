@@ -30,6 +30,8 @@ constexpr std::array kRoutes{
     FileCommands::Route{false, 0x04, &FileCommands::deactivate_file, "DEACTIVATE FILE"},
     FileCommands::Route{false, 0x44, &FileCommands::activate_file, "ACTIVATE FILE"},
     FileCommands::Route{true, 0x10, &FileCommands::terminal_profile, "TERMINAL PROFILE"},
+    FileCommands::Route{true, 0xCB, &FileCommands::retrieve_data, "RETRIEVE DATA"},
+    FileCommands::Route{true, 0xDB, &FileCommands::set_data, "SET DATA"},
 };
 
 }  // namespace
@@ -54,7 +56,17 @@ Response FileCommands::process(FileContext& context, const Command& command) {
   if (cla.secure_messaging() != apdu::SecureMessaging::none) apdu::fail(sw::secure_messaging_not_supported);
   if (cla.chaining()) apdu::fail(sw::command_chaining_not_supported);
   if (context.current_df == store::kNull) select_mf(context);
-  return (this->*route->handler)(context, command);
+  bool data_command = route->handler == &FileCommands::retrieve_data || route->handler == &FileCommands::set_data;
+  try {
+    Response response = (this->*route->handler)(context, command);
+    if (context.transfer.ef != context.current_ef) context.transfer = DataTransfer{};
+    return response;
+  } catch (const apdu::StatusError&) {
+    // A failed RETRIEVE or SET DATA ends its transfer (§11.3.0); a failed SELECT leaves the
+    // current EF, and so the transfer, as it was.
+    if (data_command || context.transfer.ef != context.current_ef) context.transfer = DataTransfer{};
+    throw;
+  }
 }
 
 void FileCommands::select_mf(FileContext& context) const {

@@ -1,6 +1,7 @@
-// The file-system commands of ETSI TS 102 221 V17.1.0 §11.1, routed by a table of class
-// and instruction. Each command family lives in a file of its own: select.cpp, binary.cpp,
-// record.cpp, pin_commands.cpp, file_state.cpp, status.cpp, terminal.cpp.
+// The file-system commands of ETSI TS 102 221 V17.1.0 §11.1 and §11.3, routed by a table of
+// class and instruction. Each command family lives in a file of its own: select.cpp (SELECT,
+// STATUS), binary.cpp, record.cpp, data_objects.cpp, pin_commands.cpp and file_state.cpp
+// (ACTIVATE, DEACTIVATE, TERMINAL PROFILE).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,19 @@
 
 namespace uicc::card {
 
+// A RETRIEVE DATA or SET DATA transfer that spans several commands (ETSI TS 102 221
+// §11.3.0). A command that changes the current EF ends it.
+struct DataTransfer {
+  enum class Kind : std::uint8_t { none, retrieve, set };
+  Kind kind = Kind::none;
+  Handle ef = store::kNull;
+  std::uint32_t tag = 0;
+  Bytes object;                  // the whole data object (retrieve) or what arrived (set)
+  std::size_t expected = 0;      // set: size of the complete object, tag and length included
+  std::size_t sent = 0;          // retrieve: bytes of `object` already answered
+  std::size_t last_block = 0;    // size of the last block, for "retransmit previous block"
+};
+
 // What is selected in the file system on one logical channel (ETSI TS 102 221 §8.4).
 struct FileContext {
   Handle current_df = store::kNull;
@@ -21,6 +35,7 @@ struct FileContext {
   std::uint16_t current_record = 0;   // 1-based record of the current EF, 0 for none
   // A trusted applet's file view (uicc.access): access rules are not checked for it.
   bool unrestricted = false;
+  DataTransfer transfer;
 };
 
 class FileCommands {
@@ -64,6 +79,8 @@ class FileCommands {
   apdu::Response deactivate_file(FileContext&, const apdu::Command&);
   apdu::Response activate_file(FileContext&, const apdu::Command&);
   apdu::Response terminal_profile(FileContext&, const apdu::Command&);
+  apdu::Response retrieve_data(FileContext&, const apdu::Command&);
+  apdu::Response set_data(FileContext&, const apdu::Command&);
 
  private:
   // Resolves the EF a command addresses: the SFI in `sfi` if non-zero (making it current),
@@ -73,6 +90,10 @@ class FileCommands {
   void require(const FileContext& context, const FileInfo& file, Operation operation) const;
   void require_activated(const FileInfo& file) const;
   apdu::Response selection_response(const FileContext& context, Handle file, const apdu::Command& command);
+  // Writes `object` (a whole DER object with `tag`) into a BER-TLV EF in place of the object
+  // with that tag, or deletes that object if `object` is empty. Fails with 6A84 when the file
+  // has no room for it.
+  void store_object(const FileInfo& ef, std::uint32_t tag, ByteView object);
   // Content offset of record `number` (1-based) of a record EF, honouring cyclic rotation.
   std::uint32_t record_offset(const FileInfo& file, std::uint16_t number) const;
 

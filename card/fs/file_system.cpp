@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "card/fs/data_objects.h"
 #include "card/roots.h"
 
 namespace uicc::card {
@@ -183,6 +184,10 @@ Handle FileSystem::create_node(Handle parent, const FileSpec& spec) {
     if (spec.content.size() > content_size) {
       throw std::invalid_argument(fmt::format("{}: content of {} bytes exceeds the file size {}", name,
                                               spec.content.size(), content_size));
+    }
+    if (spec.structure == EfStructure::ber_tlv && !stored_objects(spec.content)) {
+      throw std::invalid_argument(name + ": the content of a BER-TLV EF must be DER objects with distinct tags "
+                                         "other than 5C, then FF padding");
     }
   }
 
