@@ -163,6 +163,12 @@ void Machine::check_storable(Ref value) const {
 
 bool Machine::context_selected(ContextId context) const {
   if (context == installing_context_ && installing_applet_ != kNoApplet) return true;
+  // The applet selected on the channel of the current command is checked first, because it is
+  // the common case and every access to a CLEAR_ON_DESELECT array calls this function.
+  if (apdu_ && apdu_->channel < selected_.size()) {
+    const std::optional<std::uint16_t>& current = selected_[apdu_->channel];
+    if (current && applets_[*current].package->context == context) return true;
+  }
   for (const auto& selected : selected_) {
     if (selected && applets_[*selected].package->context == context) return true;
   }
