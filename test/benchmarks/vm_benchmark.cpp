@@ -1,5 +1,5 @@
 // The VM's benchmarks, each with its baseline in the same run (figures in
-// docs/benchmarks-vm.md):
+// docs/benchmarks.md):
 //  * a compute workload (bubble sort of 64 bytes and CRC-16/CCITT over 255 bytes) as Java Card
 //    bytecode on the uicc VM, as C++, and as Java under `java -Xint`;
 //  * loading (reading, verifying, linking and storing) a CAP file of about 100 KB, against

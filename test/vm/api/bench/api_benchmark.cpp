@@ -1,7 +1,7 @@
 // The built-in API's binding cost: each operation from bytecode (a C-APDU to the crypto test
 // applet, through vm::Runtime and the natives), through the engine class directly, and as the
 // plain OpenSSL call, in the same run. The empty command measures what an APDU costs without
-// any API call. Figures: docs/benchmarks-api.md.
+// any API call. Figures: docs/benchmarks.md.
 #include <benchmark/benchmark.h>
 
 #include <openssl/evp.h>
