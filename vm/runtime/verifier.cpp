@@ -905,6 +905,8 @@ void MethodVerifier::apply_objects(const cap::Instruction& ins) {
     }
     case Opcode::kInvokevirtual: {
       const CpEntry& entry = constant(operands[0], CpKind::virtual_method);
+      // The interpreter finds the object nargs words down the stack.
+      if (entry.nargs == 0) fail(pc_, "invokevirtual of a method with no object reference");
       invoke(resolve_declared_method(entry), entry.nargs, true, false);
       break;
     }
@@ -1429,6 +1431,8 @@ void verify_package(const cap::CapFile& cap, Package& package, const VerifierOpt
   //    virtual method is a reference whatever the code does.
   const std::set<const Method*> virtuals = virtual_methods(package);
   for (const auto& method : package.methods) {
+    if (method->nargs == 0 && virtuals.contains(method.get()))
+      fail_method(package_name, *method, "a virtual method takes no object reference");
     if (method->typed || method->native != nullptr) continue;
     std::string types(method->nargs, kTop);
     if (!method->is_abstract) {

@@ -489,6 +489,19 @@ TEST_F(Verifier, VirtualMethodReadingThisAsNumberIsRefused) {
   expect_refused(b, LoadError::Code::verification, "reads its object reference as a number");
 }
 
+// The interpreter finds the object of an invokevirtual nargs words down the operand stack:
+// a virtual method with no argument words would have it read the word above the top.
+TEST_F(Verifier, VirtualMethodWithoutArgumentWordsIsRefused) {
+  CapBuilder b(kPackage);
+  const std::uint8_t lang = b.import_package(kJavaLang, 1, 0);
+  ClassSpec a;
+  a.super_class = cap::ClassRef::external(lang, api::lang::kObject);
+  a.public_base = 1;
+  a.public_methods = {b.add_method({0, 0, 0, Code().op(O::kReturn).take()})};
+  b.add_class(a);
+  expect_refused(b, LoadError::Code::verification, "a virtual method takes no object reference");
+}
+
 // A method without a return instruction never returns normally: code after a call to it
 // needs no result, and no call site expects one.
 TEST_F(Verifier, CallToMethodThatNeverReturnsEndsThePath) {
