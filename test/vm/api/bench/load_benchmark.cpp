@@ -1,7 +1,7 @@
 // The cost of loading a CAP file without its Descriptor component, when the verifier infers
 // every method's signature, against loading the same CAP file with it, in the same run. One
 // iteration reads, verifies, links and stores the package into a fresh store. Figures:
-// docs/benchmarks-verifier.md.
+// docs/benchmarks.md.
 #include <benchmark/benchmark.h>
 
 #include "applets/builtin_applets.h"
