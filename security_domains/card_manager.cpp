@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "security_domains/global_pin.h"
 #include "security_domains/security_domain.h"
 #include "util/log.h"
 
@@ -23,6 +24,13 @@ constexpr std::array<std::uint8_t, 3> kIsdPrivileges = {0x9E, 0xFE, 0x80};
 
 // Key usages of the three secure channel keys (GPCS 2.3.1 §11.1.9).
 constexpr std::uint8_t kSecureChannelUsages[3] = {0x18, 0x34, 0x48};
+
+// ISO/IEC 7816-3 §8.2.2: at most 15 historical bytes.
+constexpr std::size_t kMaxHistoricalBytes = 15;
+// Bounds of the global PIN: CVM.update takes its length in a byte, and the try limit is a
+// positive byte.
+constexpr std::size_t kMaxGlobalPinLength = 127;
+constexpr std::uint8_t kMaxGlobalPinTries = 127;
 
 // Reads the registry's security-domain keys as a secure channel wants them.
 class RegistryKeySource final : public scp::KeySource {
@@ -261,7 +269,7 @@ Bytes CardManager::default_application() const {
 void CardManager::reset() {
   for (auto& [aid, domain] : domains_) domain->reset();
   applet_channels_.clear();
-  cvm_validated_ = false;
+  pin_session_ = PinSession::none;
 }
 
 std::optional<std::uint8_t> CardManager::application_life_cycle(ByteView aid) const {
@@ -347,56 +355,138 @@ bool CardManager::cvm_manager(ByteView caller) const {
   return entry != nullptr && entry->privileges.has(Privilege::cvm_management);
 }
 
-CardManager::CvmResult CardManager::verify_global_pin(ByteView pin) {
-  CvmData& cvm = registry_.card.cvm;
-  if (!cvm.active) return CvmResult::not_set;
-  if (cvm.blocked) return CvmResult::blocked;
-  if (constant_time_equal(pin, cvm.value.view())) {
-    cvm.tries_remaining = cvm.try_limit;
-    cvm_validated_ = true;
-    commit();
-    return CvmResult::success;
+bool CardManager::set_atr_historical_bytes(ByteView caller, ByteView bytes) {
+  const ApplicationEntry* entry = registry_.find_application(caller);
+  if (entry == nullptr || !entry->privileges.has(Privilege::card_reset)) return false;
+  // ISO/IEC 7816-3 §8.2.2: T0 codes the number of historical bytes on 4 bits.
+  if (bytes.size() > kMaxHistoricalBytes) return false;
+  registry_.card.atr_historical_bytes = to_bytes(bytes);
+  registry_.card.atr_historical_bytes_set = true;
+  commit();
+  uicc::log::get("gp")->info("ATR historical bytes set to {} by {}", to_hex(bytes), to_hex(caller));
+  return true;
+}
+
+std::optional<Bytes> CardManager::atr_historical_bytes() const {
+  if (!registry_.card.atr_historical_bytes_set) return std::nullopt;
+  return registry_.card.atr_historical_bytes;
+}
+
+bool CardManager::may_read_entry(ByteView caller, ByteView target) const {
+  const ApplicationEntry* reader = registry_.find_application(caller);
+  const ApplicationEntry* entry = registry_.find_application(target);
+  if (reader == nullptr || entry == nullptr) return false;
+  if (reader->aid == entry->aid) return true;
+  if (reader->privileges.has(Privilege::global_registry)) return true;
+  return reader->is_security_domain() && entry->security_domain == reader->aid;
+}
+
+bool CardManager::set_entry_state(ByteView caller, ByteView target, std::uint8_t state) {
+  const ApplicationEntry* actor = registry_.find_application(caller);
+  ApplicationEntry* entry = registry_.find_application(target);
+  if (actor == nullptr || entry == nullptr) return false;
+  if (actor->aid == entry->aid) return set_own_life_cycle(caller, state);
+  const bool may_lock = actor->privileges.has(Privilege::global_lock) ||
+                        (actor->is_security_domain() && entry->security_domain == actor->aid);
+  if (!may_lock || entry->aid == registry_.isd_aid) return false;
+  if (life_cycle::is_locked(state)) {
+    if (life_cycle::is_locked(entry->life_cycle)) return false;
+    entry->life_cycle = static_cast<std::uint8_t>(entry->life_cycle | life_cycle::locked_bit);
+  } else {
+    // Unlocking restores the state kept in b7..b1; `state` must name it.
+    const auto previous = static_cast<std::uint8_t>(entry->life_cycle & ~life_cycle::locked_bit);
+    if (!life_cycle::is_locked(entry->life_cycle) || state != previous) return false;
+    entry->life_cycle = previous;
   }
-  cvm_validated_ = false;
-  if (cvm.tries_remaining > 0) --cvm.tries_remaining;
-  if (cvm.tries_remaining == 0) cvm.blocked = true;
   commit();
-  return cvm.blocked ? CvmResult::blocked : CvmResult::failure;
+  uicc::log::get("gp")->info("{} set the state of {} to {:02X}", to_hex(caller), to_hex(target),
+                             entry->life_cycle);
+  return true;
 }
 
-bool CardManager::set_global_pin(ByteView caller, ByteView pin, std::uint8_t try_limit) {
-  if (!cvm_manager(caller) || pin.empty() || try_limit == 0) return false;
+CardManager::GlobalPinState CardManager::global_pin_state() const {
+  const CvmData& cvm = registry_.card.cvm;
+  GlobalPinState state;
+  state.active = cvm.active;
+  state.blocked = cvm.active && (cvm.blocked || cvm.tries_remaining == 0);
+  state.verified = state.active && !state.blocked && pin_session_ == PinSession::validated;
+  state.submitted = state.active && pin_session_ != PinSession::none;
+  state.tries_remaining = cvm.tries_remaining;
+  return state;
+}
+
+bool CardManager::verify_global_pin(ByteView value, std::uint8_t format) {
   CvmData& cvm = registry_.card.cvm;
-  cvm.value = SecretBytes(pin);
-  cvm.try_limit = try_limit;
-  cvm.tries_remaining = try_limit;
-  cvm.active = true;
-  cvm.blocked = false;
-  cvm_validated_ = false;
+  const GlobalPinState state = global_pin_state();
+  if (!state.active || state.blocked) return false;
+  // GlobalPlatform Card API 1.6 CVM.verify: the counter is decremented before the comparison.
+  --cvm.tries_remaining;
+  commit();
+  if (cvm::values_match(cvm.value.view(), cvm.format, value, format)) {
+    cvm.tries_remaining = cvm.try_limit;
+    commit();
+    pin_session_ = PinSession::validated;
+    return true;
+  }
+  pin_session_ = PinSession::invalid_submission;
+  if (cvm.tries_remaining == 0) {
+    cvm.blocked = true;
+    commit();
+    uicc::log::get("gp")->warn("global PIN blocked after its last try");
+  }
+  return false;
+}
+
+bool CardManager::update_global_pin(ByteView caller, ByteView value, std::uint8_t format) {
+  if (!cvm_manager(caller) || !cvm::valid_value(value, format)) return false;
+  // The value is kept in a register of fixed size, like the try counter.
+  if (value.size() > kMaxGlobalPinLength) return false;
+  CvmData& cvm = registry_.card.cvm;
+  cvm.value = SecretBytes(value);
+  cvm.format = format;
+  cvm.active = cvm.try_limit > 0;
+  if (!cvm.blocked) cvm.tries_remaining = cvm.try_limit;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }
 
-bool CardManager::reset_global_pin_state(ByteView) {
-  cvm_validated_ = false;
+bool CardManager::set_global_pin_try_limit(ByteView caller, std::uint8_t limit) {
+  if (!cvm_manager(caller) || limit == 0 || limit > kMaxGlobalPinTries) return false;
+  CvmData& cvm = registry_.card.cvm;
+  cvm.try_limit = limit;
+  cvm.tries_remaining = limit;
+  cvm.blocked = false;
+  cvm.active = !cvm.value.empty();
+  pin_session_ = PinSession::none;
+  commit();
   return true;
 }
 
-bool CardManager::block_global_pin(ByteView) {
+bool CardManager::reset_global_pin_state() {
+  const GlobalPinState state = global_pin_state();
+  if (!state.active || state.blocked) return false;
+  pin_session_ = PinSession::none;
+  return true;
+}
+
+bool CardManager::block_global_pin(ByteView caller) {
+  if (!cvm_manager(caller)) return false;
   CvmData& cvm = registry_.card.cvm;
   if (!cvm.active) return false;
   cvm.blocked = true;
-  cvm_validated_ = false;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }
 
-bool CardManager::unblock_global_pin(ByteView caller) {
+bool CardManager::reset_and_unblock_global_pin(ByteView caller) {
   if (!cvm_manager(caller)) return false;
   CvmData& cvm = registry_.card.cvm;
   if (!cvm.active) return false;
   cvm.blocked = false;
   cvm.tries_remaining = cvm.try_limit;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }

@@ -946,20 +946,43 @@ TEST(Services, LifeCyclesAndCardLockNeedPrivileges) {
 }
 
 TEST(Services, GlobalPinCountsTriesAndBlocks) {
+  constexpr std::uint8_t kAscii = 0x01;
   TestCard card;
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::not_set);
-  EXPECT_FALSE(card.manager->set_global_pin(from_hex("D2760000850999"), from_hex("31323334"), 3));
-  ASSERT_TRUE(card.manager->set_global_pin(kIsd, from_hex("31323334"), 3));  // ISD: CVM Management
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323335")), CardManager::CvmResult::failure);
-  EXPECT_EQ(card.manager->global_pin_tries_remaining(), 2);
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::success);
-  EXPECT_TRUE(card.manager->global_pin_validated());
-  EXPECT_EQ(card.manager->global_pin_tries_remaining(), 3);
-  for (int i = 0; i < 3; ++i) card.manager->verify_global_pin(from_hex("00"));
-  EXPECT_TRUE(card.manager->global_pin_blocked());
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::blocked);
-  EXPECT_TRUE(card.manager->unblock_global_pin(kIsd));
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::success);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));  // not active
+  EXPECT_FALSE(card.manager->global_pin_state().active);
+  EXPECT_FALSE(
+      card.manager->update_global_pin(from_hex("D2760000850999"), from_hex("31323334"), kAscii));
+  // The ISD holds CVM Management.
+  ASSERT_TRUE(card.manager->update_global_pin(kIsd, from_hex("31323334"), kAscii));
+  EXPECT_FALSE(card.manager->global_pin_state().active);  // no try limit yet
+  ASSERT_TRUE(card.manager->set_global_pin_try_limit(kIsd, 3));
+  EXPECT_TRUE(card.manager->global_pin_state().active);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323335"), kAscii));
+  EXPECT_EQ(card.manager->global_pin_state().tries_remaining, 2);
+  EXPECT_TRUE(card.manager->global_pin_state().submitted);
+  EXPECT_FALSE(card.manager->global_pin_state().verified);
+  EXPECT_TRUE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  EXPECT_TRUE(card.manager->global_pin_state().verified);
+  EXPECT_EQ(card.manager->global_pin_state().tries_remaining, 3);
+  for (int i = 0; i < 3; ++i) card.manager->verify_global_pin(from_hex("00"), kAscii);
+  EXPECT_TRUE(card.manager->global_pin_state().blocked);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  EXPECT_FALSE(card.manager->reset_and_unblock_global_pin(from_hex("D2760000850999")));
+  EXPECT_TRUE(card.manager->reset_and_unblock_global_pin(kIsd));
+  EXPECT_TRUE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  card.manager->reset();
+  EXPECT_FALSE(card.manager->global_pin_state().submitted);
+}
+
+TEST(Services, AtrHistoricalBytesSurviveInTheRegistry) {
+  TestCard card;
+  EXPECT_FALSE(card.manager->atr_historical_bytes());
+  EXPECT_FALSE(card.manager->set_atr_historical_bytes(from_hex("D2760000850999"), from_hex("80")));
+  EXPECT_FALSE(card.manager->set_atr_historical_bytes(kIsd, Bytes(16, 0x11)));
+  ASSERT_TRUE(card.manager->set_atr_historical_bytes(kIsd, from_hex("8031C073")));
+  Registry again = Registry::decode(card.registry().encode());
+  EXPECT_TRUE(again.card.atr_historical_bytes_set);
+  EXPECT_EQ(again.card.atr_historical_bytes, from_hex("8031C073"));
 }
 
 // ---------------------------------------------------------------------------------------------
