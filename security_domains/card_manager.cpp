@@ -1,9 +1,13 @@
 #include "security_domains/card_manager.h"
 
 #include <algorithm>
+#include <bit>
+#include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
+#include "apdu/atr.h"
 #include "security_domains/global_pin.h"
 #include "security_domains/security_domain.h"
 #include "util/log.h"
@@ -27,6 +31,7 @@ constexpr std::uint8_t kSecureChannelUsages[3] = {0x18, 0x34, 0x48};
 
 // ISO/IEC 7816-3 §8.2.2: at most 15 historical bytes.
 constexpr std::size_t kMaxHistoricalBytes = 15;
+constexpr std::size_t kMaxAtrLength = 33;
 // Bounds of the global PIN: CVM.update takes its length in a byte, and the try limit is a
 // positive byte.
 constexpr std::size_t kMaxGlobalPinLength = 127;
@@ -370,6 +375,41 @@ bool CardManager::set_atr_historical_bytes(ByteView caller, ByteView bytes) {
 std::optional<Bytes> CardManager::atr_historical_bytes() const {
   if (!registry_.card.atr_historical_bytes_set) return std::nullopt;
   return registry_.card.atr_historical_bytes;
+}
+
+Bytes CardManager::atr(ByteView base) const {
+  Bytes original(base.begin(), base.end());
+  if (!registry_.card.atr_historical_bytes_set) return original;
+  if (std::holds_alternative<std::string>(apdu::parse_atr(base))) return original;
+  // ISO/IEC 7816-3 §8.2.2 and §8.2.3: T0 and each TDi announce TAi, TBi, TCi and TDi+1 in
+  // b5 to b8, and TCK follows the historical bytes when a protocol other than T=0 is named.
+  std::size_t end = 2;
+  std::uint8_t indicator = base[1];
+  bool has_tck = false;
+  while (true) {
+    end += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(indicator & 0x70)));
+    if ((indicator & 0x80) == 0) break;
+    indicator = base[end];
+    if ((indicator & 0x0F) != 0) has_tck = true;
+    ++end;
+  }
+  const Bytes& historical = registry_.card.atr_historical_bytes;
+  Bytes out(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(end));
+  out[1] = static_cast<std::uint8_t>((base[1] & 0xF0) | historical.size());
+  append(out, historical);
+  if (has_tck) {
+    std::uint8_t check = 0;
+    for (std::size_t i = 1; i < out.size(); ++i) check ^= out[i];
+    out.push_back(check);
+  }
+  // ISO/IEC 7816-3 §8.2.1 limits the ATR to 32 bytes after TS, which 15 historical bytes can
+  // exceed after a long interface part.
+  if (out.size() > kMaxAtrLength || std::holds_alternative<std::string>(apdu::parse_atr(out))) {
+    uicc::log::get("gp")->warn("historical bytes {} do not fit in the ATR {}; keeping its own",
+                               to_hex(historical), to_hex(base));
+    return original;
+  }
+  return out;
 }
 
 bool CardManager::may_read_entry(ByteView caller, ByteView target) const {

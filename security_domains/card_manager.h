@@ -119,6 +119,10 @@ class CardManager {
   bool set_atr_historical_bytes(ByteView caller, ByteView bytes);
   // The historical bytes set that way, or nullopt while none are set.
   std::optional<Bytes> atr_historical_bytes() const;
+  // `base` with the historical bytes set by setATRHistBytes in place of its own, T0 and TCK
+  // adjusted (ISO/IEC 7816-3 §8.2); `base` itself while none are set or if it is malformed.
+  // The card layer sends this at each reset.
+  Bytes atr(ByteView base) const;
 
   // GPSystem.getRegistryEntry: whether `caller` may read the entry of `target`. An application
   // reads its own entry; a security domain those of the applications associated with it; the

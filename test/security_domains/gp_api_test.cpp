@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "apdu/atr.h"
 #include "security_domains/life_cycle.h"
 #include "security_domains/scp/host.h"
 #include "test/security_domains/card_fixture.h"
@@ -54,8 +55,9 @@ std::uint16_t sw(const apdu::Response& response) {
 
 class GpApi : public ::testing::Test {
  protected:
-  GpApi()
-      : transport_([this](ByteView command) { return card_.transmit(command); }),
+  explicit GpApi(test::GpCardOptions options = {})
+      : card_(std::move(options)),
+        transport_([this](ByteView command) { return card_.transmit(command); }),
         client_(transport_) {}
 
   void SetUp() override {
@@ -206,6 +208,37 @@ TEST_F(GpApi, ProcessSecurityErrors) {
   EXPECT_EQ(sw(raw("8482010010" + std::string(32, '0'))), 0x6300);
 }
 
+// The same through a domain that runs SCP02 (i = 15): C-MAC on the modified APDU, 3DES-CBC
+// command encryption, and the session DEK in 3DES-ECB for sensitive data.
+class GpApiScp02 : public GpApi {
+ protected:
+  static test::GpCardOptions scp02_card() {
+    test::GpCardOptions options;
+    options.profile.isd_scp = {sd::scp::Protocol::scp02, 0x15};
+    options.profile.isd_keys = sd::CardProfile::test_keys(sd::scp::Protocol::scp02, 0x30);
+    return options;
+  }
+  GpApiScp02() : GpApi(scp02_card()) {}
+};
+
+TEST_F(GpApiScp02, AppletUnwrapsAndDecrypts) {
+  ASSERT_EQ(open_applet_session(kPlain, kMacEnc), 0x9000);
+  EXPECT_EQ(ask("8012000001"), 0x83);
+  apdu::Command plain = cmd("80100000");
+  plain.data = from_hex("0102030405060708090A");
+  apdu::Response response = raw(session_->wrap_command(plain));
+  ASSERT_EQ(sw(response), 0x9000);
+  EXPECT_EQ(to_hex(response.data), "0102030405060708090A");
+  const Bytes clear = from_hex("404142434445464748494A4B4C4D4E4F");
+  apdu::Response decrypted = raw("8014000010" + to_hex(session_->encrypt_sensitive_data(clear)));
+  ASSERT_EQ(sw(decrypted), 0x9000);
+  EXPECT_EQ(to_hex(decrypted.data), to_hex(clear));
+  apdu::Command wire = session_->wrap_command(plain);
+  wire.data.back() ^= 0x80;
+  EXPECT_EQ(sw(raw(wire)), 0x6982);
+  EXPECT_EQ(ask("8012000001"), 0x00);
+}
+
 // --- CVM (the global PIN) --------------------------------------------------------------------
 
 // "1234" in ASCII, and the verification in each format.
@@ -311,6 +344,20 @@ TEST_F(GpApi, SetAtrHistoricalBytesNeedsCardReset) {
   EXPECT_EQ(ask("8034000005" + to_hex(hist)), 0x01);
   ASSERT_TRUE(card_.manager().atr_historical_bytes());
   EXPECT_EQ(*card_.manager().atr_historical_bytes(), hist);
+  // The next ATR carries them, with T0 and TCK to match.
+  auto parsed = apdu::parse_atr(card_.atr());
+  ASSERT_TRUE(std::holds_alternative<apdu::AtrInfo>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_EQ(std::get<apdu::AtrInfo>(parsed).historical, hist);
+  EXPECT_TRUE(std::get<apdu::AtrInfo>(parsed).has_tck);
+  // 15 bytes, the maximum, and zero bytes are allowed too.
+  EXPECT_EQ(ask("803400000F" + std::string(30, '7')), 0x01);
+  parsed = apdu::parse_atr(card_.atr());
+  ASSERT_TRUE(std::holds_alternative<apdu::AtrInfo>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_EQ(std::get<apdu::AtrInfo>(parsed).historical, Bytes(15, 0x77));
+  EXPECT_EQ(ask("8034000000"), 0x01);
+  parsed = apdu::parse_atr(card_.atr());
+  ASSERT_TRUE(std::holds_alternative<apdu::AtrInfo>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_TRUE(std::get<apdu::AtrInfo>(parsed).historical.empty());
 }
 
 // A power loss between the decrement of the try counter and the comparison costs the try.
