@@ -225,36 +225,29 @@ TEST_F(DataObjectTest, InterruptedSetRemovesTheObject) {
 
 TEST_F(DataObjectTest, RetransmitReplacesTheLastBlock) {
   ASSERT_EQ(sw_of(card, kVerifyAdm), 0x9000);
-  EXPECT_EQ(sw_of(card,
-                  "80DB008004"
-                  "A1051122"),
-            0x63F1);
-  EXPECT_EQ(sw_of(card,
-                  "80DB000002"
-                  "EEEE"),
-            0x63F1);
-  EXPECT_EQ(sw_of(card,
-                  "80DB004002"
-                  "3344"),
-            0x63F1);
+  // A1 of 5 bytes: 11 22, then EE EE, which P2 40 replaces by 33 44.
+  auto start_with_retransmission = [&] {
+    EXPECT_EQ(sw_of(card,
+                    "80DB008004"
+                    "A1051122"),
+              0x63F1);
+    EXPECT_EQ(sw_of(card,
+                    "80DB000002"
+                    "EEEE"),
+              0x63F1);
+    EXPECT_EQ(sw_of(card,
+                    "80DB004002"
+                    "3344"),
+              0x63F1);
+  };
+  start_with_retransmission();
   EXPECT_EQ(sw_of(card,
                   "80DB000002"
                   "5566"),
             0x6700);  // one byte was missing: too long
   EXPECT_EQ(sw_of(card, "80CB008001A100"), 0x6A88);
 
-  EXPECT_EQ(sw_of(card,
-                  "80DB008004"
-                  "A1051122"),
-            0x63F1);
-  EXPECT_EQ(sw_of(card,
-                  "80DB000002"
-                  "EEEE"),
-            0x63F1);
-  EXPECT_EQ(sw_of(card,
-                  "80DB004002"
-                  "3344"),
-            0x63F1);
+  start_with_retransmission();
   EXPECT_EQ(sw_of(card,
                   "80DB000001"
                   "55"),

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+
 #include "card/card.h"
 #include "test/card/card_helpers.h"
 
@@ -15,6 +17,18 @@ struct BadProfile {
   std::string text;
   std::string message;
 };
+
+// Checks that each profile text is rejected with exactly its message.
+void expect_rejected(std::span<const BadProfile> cases) {
+  for (const auto& c : cases) {
+    try {
+      parse_profile(c.text, "p.toml");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const ProfileError& e) {
+      EXPECT_EQ(e.what(), c.message) << c.text;
+    }
+  }
+}
 
 TEST(ProfileFile, ExampleLoadsAndBuildsCard) {
   Profile profile = load_profile(std::string(UICC_SOURCE_DIR) + "/docs/examples/profile.toml");
@@ -151,14 +165,7 @@ TEST(ProfileFile, FileErrorsNameEntryAndProblem) {
       {"[[files]]\npath = \"ADF.USIM\"\ntype = \"df\"",
        "p.toml: files[0] (ADF.USIM): the file exists already; give only content or records"},
   };
-  for (const auto& c : cases) {
-    try {
-      parse_profile(c.text, "p.toml");
-      ADD_FAILURE() << "accepted: " << c.text;
-    } catch (const ProfileError& e) {
-      EXPECT_EQ(e.what(), c.message) << c.text;
-    }
-  }
+  expect_rejected(cases);
 }
 
 TEST(ProfileFile, ErrorsNameFieldAndValue) {
@@ -191,14 +198,7 @@ TEST(ProfileFile, ErrorsNameFieldAndValue) {
        "topc = \"00\"",
        "p.toml: usim.topc: 1 bytes, expected 32"},
   };
-  for (const auto& c : cases) {
-    try {
-      parse_profile(c.text, "p.toml");
-      ADD_FAILURE() << "accepted: " << c.text;
-    } catch (const ProfileError& e) {
-      EXPECT_EQ(e.what(), c.message) << c.text;
-    }
-  }
+  expect_rejected(cases);
 }
 
 TEST(ProfileFile, SyntaxErrorNamesLine) {
