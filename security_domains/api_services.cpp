@@ -30,8 +30,8 @@ apdu::Command parse(ByteView bytes) {
   return std::get<apdu::Command>(std::move(parsed));
 }
 
-// Header, Lc and data as the applet's buffer holds a command: a short Lc up to 255 bytes,
-// else 00 and two bytes. A command without data keeps an Lc of 00.
+// Encodes header, Lc and data in the layout of a command in the APDU buffer: a short Lc up to
+// 255 bytes, else 00 and two bytes. A command without data gets an Lc of 00.
 Bytes encode_without_le(const apdu::Command& command) {
   Bytes out{command.cla, command.ins, command.p1, command.p2};
   const std::size_t length = command.data.size();

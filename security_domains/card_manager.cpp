@@ -383,7 +383,7 @@ Bytes CardManager::atr(ByteView base) const {
   if (std::holds_alternative<std::string>(apdu::parse_atr(base))) return original;
   // ISO/IEC 7816-3 §8.2.2 and §8.2.3: T0 and each TDi announce TAi, TBi, TCi and TDi+1 in
   // b5 to b8, and TCK follows the historical bytes when a protocol other than T=0 is named.
-  std::size_t end = 2;
+  std::size_t end = 2;  // after TS and T0
   std::uint8_t indicator = base[1];
   bool has_tck = false;
   while (true) {
@@ -393,6 +393,7 @@ Bytes CardManager::atr(ByteView base) const {
     if ((indicator & 0x0F) != 0) has_tck = true;
     ++end;
   }
+
   const Bytes& historical = registry_.card.atr_historical_bytes;
   Bytes out(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(end));
   out[1] = static_cast<std::uint8_t>((base[1] & 0xF0) | historical.size());

@@ -119,19 +119,19 @@ class CardManager {
   bool set_atr_historical_bytes(ByteView caller, ByteView bytes);
   // The historical bytes set that way, or nullopt while none are set.
   std::optional<Bytes> atr_historical_bytes() const;
-  // `base` with the historical bytes set by setATRHistBytes in place of its own, T0 and TCK
-  // adjusted (ISO/IEC 7816-3 §8.2); `base` itself while none are set or if it is malformed.
-  // The card layer sends this at each reset.
+  // Returns `base` with the historical bytes of setATRHistBytes in place of its own, with T0
+  // and TCK adjusted (ISO/IEC 7816-3 §8.2). Returns `base` unchanged while none are set, or
+  // when it is malformed. The card layer sends this ATR at each reset.
   Bytes atr(ByteView base) const;
 
   // GPSystem.getRegistryEntry: whether `caller` may read the entry of `target`. An application
-  // reads its own entry; a security domain those of the applications associated with it; the
-  // holder of the Global Registry privilege every entry (GPCS 2.3.1 §6.6.1.13).
+  // reads its own entry, and a security domain the entries of its associated applications.
+  // The holder of the Global Registry privilege reads every entry (GPCS 2.3.1 §6.6.1.13).
   bool may_read_entry(ByteView caller, ByteView target) const;
   // GPRegistryEntry.setState: an application changes its own state as set_own_life_cycle
-  // allows; the holder of Global Lock, or the security domain an application is associated
-  // with, locks and unlocks another application, but never the issuer security domain
-  // (GPCS 2.3.1 §5.3.2 and §6.6.1.12).
+  // allows. The holder of Global Lock, or the security domain an application is associated
+  // with, locks and unlocks that application. Nobody locks the issuer security domain this
+  // way (GPCS 2.3.1 §5.3.2 and §6.6.1.12).
   bool set_entry_state(ByteView caller, ByteView target, std::uint8_t state);
 
   // --- the global PIN of the CVM application (GPCS 2.3.1 §8.2, GlobalPlatform Card API 1.6

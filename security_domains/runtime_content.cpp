@@ -154,8 +154,10 @@ apdu::Response RuntimeContent::process_data(ByteView instance_aid, const apdu::C
   const auto result = runtime_.call_applet_interface(channel, *aid, process.interface_name,
                                                      process.token, input, false);
   if (!result) {
-    log::get("gp")->warn("STORE DATA for applet {} refused: it does not implement Application",
-                         to_hex(instance_aid));
+    log::get("gp")->warn(
+        "STORE DATA for applet {} rejected with 6985: its class does not implement "
+        "org.globalplatform.Application",
+        to_hex(instance_aid));
     return apdu::Response{{}, apdu::sw::conditions_not_satisfied};
   }
   return apdu::Response{result->data, apdu::StatusWord(result->status)};

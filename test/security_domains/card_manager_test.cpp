@@ -953,7 +953,7 @@ TEST(Services, GlobalPinCountsTriesAndBlocks) {
   EXPECT_FALSE(card.manager->global_pin_state().active);
   EXPECT_FALSE(
       card.manager->update_global_pin(from_hex("D2760000850999"), from_hex("31323334"), kAscii));
-  // The ISD holds CVM Management.
+  // The ISD has the CVM Management privilege.
   ASSERT_TRUE(card.manager->update_global_pin(kIsd, from_hex("31323334"), kAscii));
   EXPECT_FALSE(card.manager->global_pin_state().active);  // no try limit yet
   ASSERT_TRUE(card.manager->set_global_pin_try_limit(kIsd, 3));

@@ -1,4 +1,4 @@
-// The org.globalplatform API as an applet sees it (GlobalPlatform Card API 1.6 over GPCS
+// The org.globalplatform API from an applet's side (GlobalPlatform Card API 1.6 over GPCS
 // 2.3.1): a Java applet, built by the SDK and installed with GlobalPlatform commands, uses its
 // security domain's SCP03 session, the global PIN, the card life cycle and the registry, and
 // receives personalization data through STORE DATA.
@@ -449,10 +449,11 @@ TEST_F(GpApi, RegisterServiceIsNotSupported) {
 
 // --- personalization through Application.processData ----------------------------------------
 
-TEST_F(GpApi, StoreDataReachesProcessDataThroughTheSecureChannel) {
+TEST_F(GpApi, StoreDataReachesProcessData) {
   open_isd(kMacEnc);
   client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");
-  // Two blocks, C-MAC'd and ciphered; the second is case 4 (P1 b1) and the applet answers.
+  // Two blocks, with C-MAC and C-DECRYPTION. The second is case 4 (P1 b1), and the applet
+  // returns response data.
   EXPECT_EQ(sw(client_.send(cmd("80E2000003A1A2A3"))), 0x9000);
   apdu::Response last = client_.send(cmd("80E2810102B1B200"));
   ASSERT_EQ(sw(last), 0x9000);
@@ -478,7 +479,7 @@ TEST_F(GpApi, CaseThreeStoreDataMustNotAnswer) {
   open_isd();
   client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");
   EXPECT_EQ(sw(client_.send(cmd("80E2000002A1A2"))), 0x9000);
-  // P1 b1 clear (case 3) while the applet answers: GPCS 2.3.1 §11.11.3.1.
+  // P1 b1 clear (case 3) but the applet returns data: GPCS 2.3.1 §11.11.3.1.
   EXPECT_EQ(sw(client_.send(cmd("80E2800102CC01"))), 0x6A86);
 }
 

@@ -38,7 +38,7 @@ class SecureChannelService {
   // without an open session and 6700 for a length that is not a whole number of blocks.
   virtual Bytes decrypt_data(ByteView data) = 0;
   virtual Bytes encrypt_data(ByteView data) = 0;
-  // Ends the session; never fails.
+  // Ends the session, if any. Throws nothing.
   virtual void reset_security() = 0;
   // SecureChannel.getSecurityLevel: AUTHENTICATED (80) with the C-MAC, C-DECRYPTION, R-MAC and
   // R-ENCRYPTION bits of the session, or 00.
@@ -78,7 +78,7 @@ class CvmService {
 inline constexpr std::uint8_t kSecureChannelObject = 0x00;
 inline constexpr std::uint8_t kRegistryEntryObject = 0xFF;
 
-// What GPRegistryEntry reports about one application (GlobalPlatform Card Specification 2.3.1
+// The registry data of one application that GPRegistryEntry returns (GlobalPlatform Card Specification 2.3.1
 // §6.6 and §5.3).
 struct RegistryEntryView {
   Bytes privileges;  // three bytes

@@ -2,8 +2,8 @@
 // framework.cpp: the SecureChannel object of GPSystem.getSecureChannel, the CVM objects of
 // GPSystem.getCVM, the GPRegistryEntry objects of GPSystem.getRegistryEntry, and
 // GPSystem.lockCard, terminateCard and setATRHistBytes. The card's GlobalPlatform layer
-// does the work behind api::GlobalPlatformHooks; these natives move bytes between the
-// applet's arrays and those services and turn failures into the exceptions the API names.
+// implements the services behind api::GlobalPlatformHooks. These natives copy bytes between
+// the applet's arrays and those services, and throw the exceptions the API names on failure.
 //
 // NOTE: the CVM methods take any byte array the caller may access. The API asks for a global
 // array there, and a card whose CVM application runs in a context of its own would reject
@@ -171,7 +171,7 @@ Slot encrypt_data(Vm& vm, Args args) {
   return copy_out(vm, buffer, offset, ciphered);
 }
 
-// SecureChannel.resetSecurity never fails, also when there is nothing to reset.
+// SecureChannel.resetSecurity does nothing when the applet has no secure channel.
 Slot reset_security(Vm& vm, Args args) {
   if (SecureChannelService* service = service_of(vm, args.ref_at(0))) service->reset_security();
   return 0;

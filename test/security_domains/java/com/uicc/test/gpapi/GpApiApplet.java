@@ -199,7 +199,7 @@ public class GpApiApplet extends Applet implements Application {
     apdu.setOutgoingAndSend(ISO7816.OFFSET_CDATA, length);
   }
 
-  // Unwraps the command, and answers its plain data wrapped as the session's level asks.
+  // Unwraps the command, and returns its plain data wrapped at the session's level.
   private void unwrapEcho(APDU apdu) {
     byte[] buffer = apdu.getBuffer();
     short received = apdu.setIncomingAndReceive();
