@@ -339,6 +339,10 @@ std::optional<Bytes> CardManager::associated_security_domain(ByteView aid) const
 scp::SecureChannel* CardManager::applet_secure_channel(ByteView applet, std::uint8_t channel) {
   const ApplicationEntry* entry = registry_.find_application(applet);
   if (entry == nullptr) return nullptr;
+  if (personalizing_ && personalizing_->channel == channel && personalizing_->session != nullptr &&
+      std::ranges::equal(personalizing_->applet, applet)) {
+    return personalizing_->session;
+  }
   const ApplicationEntry* domain = registry_.find_application(entry->security_domain);
   if (domain == nullptr || !domain->domain) return nullptr;
   auto key = std::make_pair(to_bytes(applet), channel);

@@ -107,8 +107,10 @@ class CardManager {
   // The security domain an application is associated with.
   std::optional<Bytes> associated_security_domain(ByteView aid) const;
   // The secure channel an applet reaches through GPSystem.getSecureChannel: that of its
-  // associated security domain, on the applet's logical channel. Returns nullptr if the
-  // applet is not in the registry.
+  // associated security domain, on the applet's logical channel. While the domain forwards
+  // STORE DATA to the applet's processData, it is the domain's own session on that channel,
+  // so that the applet decrypts personalization data with its keys (GPCS 2.3.1 §11.11).
+  // Returns nullptr if the applet is not in the registry.
   scp::SecureChannel* applet_secure_channel(ByteView applet, std::uint8_t channel);
   // Ends the secure channel of an applet when it is deselected from `channel`.
   void applet_deselected(ByteView applet, std::uint8_t channel);
@@ -173,6 +175,13 @@ class CardManager {
   // Secure channels of applets, by AID and logical channel.
   std::map<std::pair<Bytes, std::uint8_t>, std::unique_ptr<scp::SecureChannel>> applet_channels_;
   std::map<Bytes, std::unique_ptr<scp::KeySource>> key_sources_;
+  // The domain session that a STORE DATA forwarded to processData runs in.
+  struct Personalization {
+    Bytes applet;
+    std::uint8_t channel = 0;
+    scp::SecureChannel* session = nullptr;
+  };
+  std::optional<Personalization> personalizing_;
   // The card-session states of the global PIN.
   enum class PinSession { none, validated, invalid_submission };
   PinSession pin_session_ = PinSession::none;

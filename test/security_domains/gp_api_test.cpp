@@ -462,6 +462,20 @@ TEST_F(GpApi, StoreDataReachesProcessData) {
   EXPECT_EQ(to_hex(raw("8040000000").data), "A1A2A3B1B20002");
 }
 
+// GPCS 2.3.1 §11.11.2.1: P1 b7 and b6 set mark data encrypted with the session's data
+// encryption key, which the application decrypts through its SecureChannel.
+TEST_F(GpApi, ProcessDataDecryptsWithTheDomainSession) {
+  open_isd();
+  client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");
+  const Bytes key = from_hex("000102030405060708090A0B0C0D0E0F");
+  const Bytes ciphered = client_.session()->encrypt_sensitive_data(key);
+  apdu::Command store = cmd("80E2E000");
+  store.data = ciphered;
+  ASSERT_EQ(sw(client_.send(store)), 0x9000);
+  client_.select(kPlain);
+  EXPECT_EQ(to_hex(raw("8040000000").data), to_hex(key) + "0001");
+}
+
 TEST_F(GpApi, ProcessDataExceptionGivesItsStatusWord) {
   open_isd();
   client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");

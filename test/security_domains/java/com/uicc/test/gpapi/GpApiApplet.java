@@ -227,14 +227,19 @@ public class GpApiApplet extends Applet implements Application {
 
   /**
    * STORE DATA after INSTALL [for personalization]: the command with its header, secure
-   * messaging removed by the security domain. Data starting with EE is refused with 6A80; a
-   * case 4 command (P1 b1), or data starting with CC, gets the number of bytes stored so far.
+   * messaging removed by the security domain. Encrypted data (P1 b7 and b6) is decrypted with
+   * the domain's session. Data starting with EE is rejected with 6A80. A case 4 command (P1 b1),
+   * or data starting with CC, gets the number of bytes stored so far.
    */
   public void processData(byte[] buffer, short offset, short length) {
     short lc = (short) (buffer[(short) (offset + ISO7816.OFFSET_LC)] & 0xFF);
     short data = (short) (offset + ISO7816.OFFSET_CDATA);
     if (lc > 0 && buffer[data] == (byte) 0xEE) {
       ISOException.throwIt(ISO7816.SW_WRONG_DATA);
+    }
+    // P1 b7 and b6 set: data encrypted with the domain's data encryption key.
+    if ((buffer[(short) (offset + ISO7816.OFFSET_P1)] & 0x60) == 0x60) {
+      lc = GPSystem.getSecureChannel().decryptData(buffer, data, lc);
     }
     if ((short) (personalizationLength + lc) > (short) personalization.length) {
       ISOException.throwIt(ISO7816.SW_FILE_FULL);
