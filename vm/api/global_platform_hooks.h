@@ -119,7 +119,7 @@ class GlobalPlatformHooks {
 
 // The GlobalPlatform hooks of the card that runs `vm`, or null when its platform has none.
 inline GlobalPlatformHooks* global_platform_hooks(vm::Vm& vm) {
-  return dynamic_cast<GlobalPlatformHooks*>(&vm.platform());
+  return dynamic_cast<GlobalPlatformHooks*>(vm.platform().global_platform());
 }
 
 // org.globalplatform.Application and the interface method token of its processData([BSS)V, as
