@@ -476,6 +476,16 @@ TEST_F(GpApi, ProcessDataDecryptsWithTheDomainSession) {
   EXPECT_EQ(to_hex(raw("8040000000").data), to_hex(key) + "0001");
 }
 
+// The benchmark's blocks (data starting with BB) are counted but not kept.
+TEST_F(GpApi, ProcessDataCountsBenchmarkBlocks) {
+  open_isd();
+  client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");
+  EXPECT_EQ(sw(client_.send(cmd("80E2000002BB01"))), 0x9000);
+  EXPECT_EQ(sw(client_.send(cmd("80E2800102A1A2"))), 0x9000);
+  client_.select(kPlain);
+  EXPECT_EQ(to_hex(raw("8040000000").data), "A1A20002");
+}
+
 TEST_F(GpApi, ProcessDataExceptionGivesItsStatusWord) {
   open_isd();
   client_.expect_ok(install_for_personalization(kPlain), "INSTALL [for personalization]");
