@@ -190,6 +190,20 @@ TEST_F(GpApi, ResetSecurityEndsTheSession) {
   EXPECT_EQ(ask("8012000001"), 0x00);
 }
 
+// SecureChannelx2.processSecurity with the command in a byte array, and the unsupported
+// SecureChannelx.setSecurityLevel (SystemException.ILLEGAL_USE, uncaught: 6F00).
+TEST_F(GpApi, SecureChannelExtensions) {
+  client_.select(kPlain);
+  ASSERT_EQ(sw(raw("801C010000")), 0x9000);
+  ASSERT_EQ(open_applet_session(kPlain, 0x01), 0x9000);
+  EXPECT_EQ(ask("8012000001"), 0x81);
+  apdu::Response response = raw(session_->wrap_command(cmd("8010000002CAFE")));
+  ASSERT_EQ(sw(response), 0x9000);
+  EXPECT_EQ(to_hex(response.data), "CAFE");
+  EXPECT_EQ(sw(raw("801E130000")), 0x6F00);
+  EXPECT_EQ(sw(raw("801C000000")), 0x9000);
+}
+
 TEST_F(GpApi, ProcessSecurityErrors) {
   client_.select(kPlain);
   // Not a command of the protocol: by instruction, and by class (b8 clear).

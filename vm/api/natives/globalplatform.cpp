@@ -134,6 +134,17 @@ Slot process_security(Vm& vm, Args args) {
   return copy_out(vm, vm.apdu().buffer, iso::OFFSET_CDATA, response);
 }
 
+// SecureChannelx2.processSecurity(byte[], short, short, short): the command is read from the
+// applet's array at the input offset, and the response data is written at the output offset.
+Slot process_security_in_buffer(Vm& vm, Args args) {
+  const Ref buffer = args.ref_at(1);
+  const Bytes command = copy_in(vm, buffer, args.short_at(2), args.short_at(3));
+  const std::int16_t out_offset = args.short_at(4);
+  SecureChannelService& service = required_service(vm, args);
+  const Bytes response = run(vm, [&] { return service.process_security(command); });
+  return copy_out(vm, buffer, out_offset, response);
+}
+
 Slot unwrap(Vm& vm, Args args) {
   const Ref buffer = args.ref_at(1);
   const std::int16_t offset = args.short_at(2);
@@ -411,6 +422,7 @@ constexpr Binding kBindings[] = {
     {kRegistryEntryImpl, "setState(B)Z", entry_set_state},
 
     {kSecureChannelImpl, "processSecurity(Ljavacard/framework/APDU;)S", process_security},
+    {kSecureChannelImpl, "processSecurity([BSSS)S", process_security_in_buffer},
     {kSecureChannelImpl, "wrap([BSS)S", wrap},
     {kSecureChannelImpl, "unwrap([BSS)S", unwrap},
     {kSecureChannelImpl, "decryptData([BSS)S", decrypt_data},
@@ -431,7 +443,10 @@ constexpr Binding kBindings[] = {
     {kCvmImpl, "verify([BSBB)S", cvm_verify},
 };
 
-constexpr std::string_view kSecureChannelInterfaces[] = {"org.globalplatform.SecureChannel"};
+// SecureChannelx.setSecurityLevel is not bound, so it throws SystemException.ILLEGAL_USE.
+constexpr std::string_view kSecureChannelInterfaces[] = {"org.globalplatform.SecureChannel",
+                                                         "org.globalplatform.SecureChannelx",
+                                                         "org.globalplatform.SecureChannelx2"};
 constexpr std::string_view kCvmInterfaces[] = {"org.globalplatform.CVM"};
 constexpr std::string_view kRegistryEntryInterfaces[] = {"org.globalplatform.GPRegistryEntry"};
 

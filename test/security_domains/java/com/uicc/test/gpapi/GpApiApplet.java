@@ -12,6 +12,8 @@ import org.globalplatform.CVM;
 import org.globalplatform.GPRegistryEntry;
 import org.globalplatform.GPSystem;
 import org.globalplatform.SecureChannel;
+import org.globalplatform.SecureChannelx;
+import org.globalplatform.SecureChannelx2;
 
 /**
  * Uses the org.globalplatform API as a personalized application does: its security domain's
@@ -27,6 +29,8 @@ public class GpApiApplet extends Applet implements Application {
   private static final byte INS_ENCRYPT = (byte) 0x16;
   private static final byte INS_RESET_SECURITY = (byte) 0x18;
   private static final byte INS_PROCESS_SECURITY_OTHER = (byte) 0x1A;
+  private static final byte INS_PROCESS_SECURITY_MODE = (byte) 0x1C;
+  private static final byte INS_SET_SECURITY_LEVEL = (byte) 0x1E;
   private static final byte INS_VERIFY = (byte) 0x20;
   private static final byte INS_CVM_STATE = (byte) 0x22;
   private static final byte INS_CVM_UPDATE = (byte) 0x24;
@@ -46,6 +50,8 @@ public class GpApiApplet extends Applet implements Application {
   private final byte[] personalization;
   private short personalizationLength;
   private short storeDataCalls;
+  // 1: processSecurity through SecureChannelx2 with the command in a byte array.
+  private byte processSecurityMode;
 
   private GpApiApplet() {
     personalization = new byte[256];
@@ -80,6 +86,12 @@ public class GpApiApplet extends Applet implements Application {
         return;
       case INS_RESET_SECURITY:
         GPSystem.getSecureChannel().resetSecurity();
+        return;
+      case INS_PROCESS_SECURITY_MODE:
+        processSecurityMode = buffer[ISO7816.OFFSET_P1];
+        return;
+      case INS_SET_SECURITY_LEVEL:
+        ((SecureChannelx) GPSystem.getSecureChannel()).setSecurityLevel(buffer[ISO7816.OFFSET_P1]);
         return;
       case INS_PERSONALIZATION:
         Util.arrayCopyNonAtomic(personalization, (short) 0, buffer, (short) 0, personalizationLength);
@@ -195,7 +207,16 @@ public class GpApiApplet extends Applet implements Application {
   };
 
   private void processSecurity(APDU apdu) {
-    short length = GPSystem.getSecureChannel().processSecurity(apdu);
+    SecureChannel channel = GPSystem.getSecureChannel();
+    short length;
+    if (processSecurityMode == 1) {
+      byte[] buffer = apdu.getBuffer();
+      short received = apdu.setIncomingAndReceive();
+      length = ((SecureChannelx2) channel).processSecurity(buffer, (short) 0,
+          (short) (ISO7816.OFFSET_CDATA + received), ISO7816.OFFSET_CDATA);
+    } else {
+      length = channel.processSecurity(apdu);
+    }
     apdu.setOutgoingAndSend(ISO7816.OFFSET_CDATA, length);
   }
 
