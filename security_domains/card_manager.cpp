@@ -1,9 +1,14 @@
 #include "security_domains/card_manager.h"
 
 #include <algorithm>
+#include <bit>
+#include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
+#include "apdu/atr.h"
+#include "security_domains/global_pin.h"
 #include "security_domains/security_domain.h"
 #include "util/log.h"
 
@@ -23,6 +28,14 @@ constexpr std::array<std::uint8_t, 3> kIsdPrivileges = {0x9E, 0xFE, 0x80};
 
 // Key usages of the three secure channel keys (GPCS 2.3.1 §11.1.9).
 constexpr std::uint8_t kSecureChannelUsages[3] = {0x18, 0x34, 0x48};
+
+// ISO/IEC 7816-3 §8.2.2: at most 15 historical bytes.
+constexpr std::size_t kMaxHistoricalBytes = 15;
+constexpr std::size_t kMaxAtrLength = 33;
+// Bounds of the global PIN: CVM.update takes its length in a byte, and the try limit is a
+// positive byte.
+constexpr std::size_t kMaxGlobalPinLength = 127;
+constexpr std::uint8_t kMaxGlobalPinTries = 127;
 
 // Reads the registry's security-domain keys as a secure channel wants them.
 class RegistryKeySource final : public scp::KeySource {
@@ -261,7 +274,7 @@ Bytes CardManager::default_application() const {
 void CardManager::reset() {
   for (auto& [aid, domain] : domains_) domain->reset();
   applet_channels_.clear();
-  cvm_validated_ = false;
+  pin_session_ = PinSession::none;
 }
 
 std::optional<std::uint8_t> CardManager::application_life_cycle(ByteView aid) const {
@@ -326,6 +339,10 @@ std::optional<Bytes> CardManager::associated_security_domain(ByteView aid) const
 scp::SecureChannel* CardManager::applet_secure_channel(ByteView applet, std::uint8_t channel) {
   const ApplicationEntry* entry = registry_.find_application(applet);
   if (entry == nullptr) return nullptr;
+  if (personalizing_ && personalizing_->channel == channel && personalizing_->session != nullptr &&
+      std::ranges::equal(personalizing_->applet, applet)) {
+    return personalizing_->session;
+  }
   const ApplicationEntry* domain = registry_.find_application(entry->security_domain);
   if (domain == nullptr || !domain->domain) return nullptr;
   auto key = std::make_pair(to_bytes(applet), channel);
@@ -347,56 +364,174 @@ bool CardManager::cvm_manager(ByteView caller) const {
   return entry != nullptr && entry->privileges.has(Privilege::cvm_management);
 }
 
-CardManager::CvmResult CardManager::verify_global_pin(ByteView pin) {
-  CvmData& cvm = registry_.card.cvm;
-  if (!cvm.active) return CvmResult::not_set;
-  if (cvm.blocked) return CvmResult::blocked;
-  if (constant_time_equal(pin, cvm.value.view())) {
-    cvm.tries_remaining = cvm.try_limit;
-    cvm_validated_ = true;
-    commit();
-    return CvmResult::success;
+bool CardManager::set_atr_historical_bytes(ByteView caller, ByteView bytes) {
+  const ApplicationEntry* entry = registry_.find_application(caller);
+  if (entry == nullptr || !entry->privileges.has(Privilege::card_reset)) return false;
+  // ISO/IEC 7816-3 §8.2.2: T0 codes the number of historical bytes on 4 bits.
+  if (bytes.size() > kMaxHistoricalBytes) return false;
+  registry_.card.atr_historical_bytes = to_bytes(bytes);
+  registry_.card.atr_historical_bytes_set = true;
+  commit();
+  uicc::log::get("gp")->info("ATR historical bytes set to {} by {}", to_hex(bytes), to_hex(caller));
+  return true;
+}
+
+std::optional<Bytes> CardManager::atr_historical_bytes() const {
+  if (!registry_.card.atr_historical_bytes_set) return std::nullopt;
+  return registry_.card.atr_historical_bytes;
+}
+
+Bytes CardManager::atr(ByteView base) const {
+  Bytes original(base.begin(), base.end());
+  if (!registry_.card.atr_historical_bytes_set) return original;
+  if (std::holds_alternative<std::string>(apdu::parse_atr(base))) return original;
+  // ISO/IEC 7816-3 §8.2.2 and §8.2.3: T0 and each TDi announce TAi, TBi, TCi and TDi+1 in
+  // b5 to b8, and TCK follows the historical bytes when a protocol other than T=0 is named.
+  std::size_t end = 2;  // after TS and T0
+  std::uint8_t indicator = base[1];
+  bool has_tck = false;
+  while (true) {
+    end += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(indicator & 0x70)));
+    if ((indicator & 0x80) == 0) break;
+    indicator = base[end];
+    if ((indicator & 0x0F) != 0) has_tck = true;
+    ++end;
   }
-  cvm_validated_ = false;
-  if (cvm.tries_remaining > 0) --cvm.tries_remaining;
-  if (cvm.tries_remaining == 0) cvm.blocked = true;
-  commit();
-  return cvm.blocked ? CvmResult::blocked : CvmResult::failure;
+
+  const Bytes& historical = registry_.card.atr_historical_bytes;
+  Bytes out(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(end));
+  out[1] = static_cast<std::uint8_t>((base[1] & 0xF0) | historical.size());
+  append(out, historical);
+  if (has_tck) {
+    std::uint8_t check = 0;
+    for (std::size_t i = 1; i < out.size(); ++i) check ^= out[i];
+    out.push_back(check);
+  }
+  // ISO/IEC 7816-3 §8.2.1 limits the ATR to 32 bytes after TS, which 15 historical bytes can
+  // exceed after a long interface part.
+  if (out.size() > kMaxAtrLength || std::holds_alternative<std::string>(apdu::parse_atr(out))) {
+    uicc::log::get("gp")->warn("historical bytes {} do not fit in the ATR {}; keeping its own",
+                               to_hex(historical), to_hex(base));
+    return original;
+  }
+  return out;
 }
 
-bool CardManager::set_global_pin(ByteView caller, ByteView pin, std::uint8_t try_limit) {
-  if (!cvm_manager(caller) || pin.empty() || try_limit == 0) return false;
+bool CardManager::may_read_entry(ByteView caller, ByteView target) const {
+  const ApplicationEntry* reader = registry_.find_application(caller);
+  const ApplicationEntry* entry = registry_.find_application(target);
+  if (reader == nullptr || entry == nullptr) return false;
+  if (reader->aid == entry->aid) return true;
+  if (reader->privileges.has(Privilege::global_registry)) return true;
+  return reader->is_security_domain() && entry->security_domain == reader->aid;
+}
+
+bool CardManager::set_entry_state(ByteView caller, ByteView target, std::uint8_t state) {
+  const ApplicationEntry* actor = registry_.find_application(caller);
+  ApplicationEntry* entry = registry_.find_application(target);
+  if (actor == nullptr || entry == nullptr) return false;
+  if (actor->aid == entry->aid) return set_own_life_cycle(caller, state);
+  const bool may_lock = actor->privileges.has(Privilege::global_lock) ||
+                        (actor->is_security_domain() && entry->security_domain == actor->aid);
+  if (!may_lock || entry->aid == registry_.isd_aid) return false;
+  if (life_cycle::is_locked(state)) {
+    if (life_cycle::is_locked(entry->life_cycle)) return false;
+    entry->life_cycle = static_cast<std::uint8_t>(entry->life_cycle | life_cycle::locked_bit);
+  } else {
+    // Unlocking restores the state kept in b7..b1; `state` must name it.
+    const auto previous = static_cast<std::uint8_t>(entry->life_cycle & ~life_cycle::locked_bit);
+    if (!life_cycle::is_locked(entry->life_cycle) || state != previous) return false;
+    entry->life_cycle = previous;
+  }
+  commit();
+  uicc::log::get("gp")->info("{} set the state of {} to {:02X}", to_hex(caller), to_hex(target),
+                             entry->life_cycle);
+  return true;
+}
+
+CardManager::GlobalPinState CardManager::global_pin_state() const {
+  const CvmData& cvm = registry_.card.cvm;
+  GlobalPinState state;
+  state.active = cvm.active;
+  state.blocked = cvm.active && (cvm.blocked || cvm.tries_remaining == 0);
+  state.verified = state.active && !state.blocked && pin_session_ == PinSession::validated;
+  state.submitted = state.active && pin_session_ != PinSession::none;
+  state.tries_remaining = cvm.tries_remaining;
+  return state;
+}
+
+bool CardManager::verify_global_pin(ByteView value, std::uint8_t format) {
   CvmData& cvm = registry_.card.cvm;
-  cvm.value = SecretBytes(pin);
-  cvm.try_limit = try_limit;
-  cvm.tries_remaining = try_limit;
-  cvm.active = true;
-  cvm.blocked = false;
-  cvm_validated_ = false;
+  const GlobalPinState state = global_pin_state();
+  if (!state.active || state.blocked) return false;
+  // GlobalPlatform Card API 1.6 CVM.verify: the counter is decremented before the comparison.
+  --cvm.tries_remaining;
+  commit();
+  if (cvm::values_match(cvm.value.view(), cvm.format, value, format)) {
+    cvm.tries_remaining = cvm.try_limit;
+    commit();
+    pin_session_ = PinSession::validated;
+    return true;
+  }
+  pin_session_ = PinSession::invalid_submission;
+  if (cvm.tries_remaining == 0) {
+    cvm.blocked = true;
+    commit();
+    uicc::log::get("gp")->warn("global PIN blocked after its last try");
+  }
+  return false;
+}
+
+bool CardManager::update_global_pin(ByteView caller, ByteView value, std::uint8_t format) {
+  if (!cvm_manager(caller) || !cvm::valid_value(value, format)) return false;
+  // The value is kept in a register of fixed size, like the try counter.
+  if (value.size() > kMaxGlobalPinLength) return false;
+  CvmData& cvm = registry_.card.cvm;
+  cvm.value = SecretBytes(value);
+  cvm.format = format;
+  cvm.active = cvm.try_limit > 0;
+  if (!cvm.blocked) cvm.tries_remaining = cvm.try_limit;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }
 
-bool CardManager::reset_global_pin_state(ByteView) {
-  cvm_validated_ = false;
+bool CardManager::set_global_pin_try_limit(ByteView caller, std::uint8_t limit) {
+  if (!cvm_manager(caller) || limit == 0 || limit > kMaxGlobalPinTries) return false;
+  CvmData& cvm = registry_.card.cvm;
+  cvm.try_limit = limit;
+  cvm.tries_remaining = limit;
+  cvm.blocked = false;
+  cvm.active = !cvm.value.empty();
+  pin_session_ = PinSession::none;
+  commit();
   return true;
 }
 
-bool CardManager::block_global_pin(ByteView) {
+bool CardManager::reset_global_pin_state() {
+  const GlobalPinState state = global_pin_state();
+  if (!state.active || state.blocked) return false;
+  pin_session_ = PinSession::none;
+  return true;
+}
+
+bool CardManager::block_global_pin(ByteView caller) {
+  if (!cvm_manager(caller)) return false;
   CvmData& cvm = registry_.card.cvm;
   if (!cvm.active) return false;
   cvm.blocked = true;
-  cvm_validated_ = false;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }
 
-bool CardManager::unblock_global_pin(ByteView caller) {
+bool CardManager::reset_and_unblock_global_pin(ByteView caller) {
   if (!cvm_manager(caller)) return false;
   CvmData& cvm = registry_.card.cvm;
   if (!cvm.active) return false;
   cvm.blocked = false;
   cvm.tries_remaining = cvm.try_limit;
+  pin_session_ = PinSession::none;
   commit();
   return true;
 }

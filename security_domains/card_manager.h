@@ -107,23 +107,59 @@ class CardManager {
   // The security domain an application is associated with.
   std::optional<Bytes> associated_security_domain(ByteView aid) const;
   // The secure channel an applet reaches through GPSystem.getSecureChannel: that of its
-  // associated security domain, on the applet's logical channel. Returns nullptr if the
-  // applet is not in the registry.
+  // associated security domain, on the applet's logical channel. While the domain forwards
+  // STORE DATA to the applet's processData, it is the domain's own session on that channel,
+  // so that the applet decrypts personalization data with its keys (GPCS 2.3.1 §11.11).
+  // Returns nullptr if the applet is not in the registry.
   scp::SecureChannel* applet_secure_channel(ByteView applet, std::uint8_t channel);
   // Ends the secure channel of an applet when it is deselected from `channel`.
   void applet_deselected(ByteView applet, std::uint8_t channel);
 
-  // The global PIN of the CVM application (GPCS 2.3.1 §8.2).
-  enum class CvmResult { success, failure, blocked, not_set };
-  CvmResult verify_global_pin(ByteView pin);
-  bool set_global_pin(ByteView caller, ByteView pin, std::uint8_t try_limit);
-  bool reset_global_pin_state(ByteView caller);
+  // GPSystem.setATRHistBytes: the holder of the Card Reset privilege sets the historical bytes
+  // of the ATR for the next resets, at most 15 (ISO/IEC 7816-3 §8.2.2: K is coded on 4 bits).
+  // Returns false without the privilege or for a longer value.
+  bool set_atr_historical_bytes(ByteView caller, ByteView bytes);
+  // The historical bytes set that way, or nullopt while none are set.
+  std::optional<Bytes> atr_historical_bytes() const;
+  // Returns `base` with the historical bytes of setATRHistBytes in place of its own, with T0
+  // and TCK adjusted (ISO/IEC 7816-3 §8.2). Returns `base` unchanged while none are set, or
+  // when it is malformed. The card layer sends this ATR at each reset.
+  Bytes atr(ByteView base) const;
+
+  // GPSystem.getRegistryEntry: whether `caller` may read the entry of `target`. An application
+  // reads its own entry, and a security domain the entries of its associated applications.
+  // The holder of the Global Registry privilege reads every entry (GPCS 2.3.1 §6.6.1.13).
+  bool may_read_entry(ByteView caller, ByteView target) const;
+  // GPRegistryEntry.setState: an application changes its own state as set_own_life_cycle
+  // allows. The holder of Global Lock, or the security domain an application is associated
+  // with, locks and unlocks that application. Nobody locks the issuer security domain this
+  // way (GPCS 2.3.1 §5.3.2 and §6.6.1.12).
+  bool set_entry_state(ByteView caller, ByteView target, std::uint8_t state);
+
+  // --- the global PIN of the CVM application (GPCS 2.3.1 §8.2, GlobalPlatform Card API 1.6
+  // CVM interface) -----------------------------------------------------------------------
+  // The states ACTIVE and BLOCKED and the try counter persist; VALIDATED and
+  // INVALID_SUBMISSION last for the card session.
+  struct GlobalPinState {
+    bool active = false;     // a value and a try limit are set
+    bool submitted = false;  // a value was presented since the last reset or resetState
+    bool verified = false;
+    bool blocked = false;
+    std::uint8_t tries_remaining = 0;
+  };
+  GlobalPinState global_pin_state() const;
+  // CVM.verify: the try counter is decremented and written before the comparison, so that a
+  // power loss during it costs a try; a match restores it. Returns false without comparing
+  // when the PIN is not active or blocked, and blocks it when the counter reaches 0.
+  bool verify_global_pin(ByteView value, std::uint8_t format);
+  // CVM.update, setTryLimit, blockState and resetAndUnblockState need the CVM Management
+  // privilege (GPCS 2.3.1 §6.6.1.7); resetState does not. Each returns false when the caller
+  // lacks it or the change is not allowed.
+  bool update_global_pin(ByteView caller, ByteView value, std::uint8_t format);
+  bool set_global_pin_try_limit(ByteView caller, std::uint8_t limit);
+  bool reset_global_pin_state();
   bool block_global_pin(ByteView caller);
-  bool unblock_global_pin(ByteView caller);
-  bool global_pin_validated() const { return cvm_validated_; }
-  std::uint8_t global_pin_tries_remaining() const { return registry_.card.cvm.tries_remaining; }
-  bool global_pin_active() const { return registry_.card.cvm.active; }
-  bool global_pin_blocked() const { return registry_.card.cvm.blocked; }
+  bool reset_and_unblock_global_pin(ByteView caller);
 
  private:
   void create_registry();
@@ -139,7 +175,16 @@ class CardManager {
   // Secure channels of applets, by AID and logical channel.
   std::map<std::pair<Bytes, std::uint8_t>, std::unique_ptr<scp::SecureChannel>> applet_channels_;
   std::map<Bytes, std::unique_ptr<scp::KeySource>> key_sources_;
-  bool cvm_validated_ = false;
+  // The domain session that a STORE DATA forwarded to processData runs in.
+  struct Personalization {
+    Bytes applet;
+    std::uint8_t channel = 0;
+    scp::SecureChannel* session = nullptr;
+  };
+  std::optional<Personalization> personalizing_;
+  // The card-session states of the global PIN.
+  enum class PinSession { none, validated, invalid_submission };
+  PinSession pin_session_ = PinSession::none;
 
   friend class SecurityDomain;
   scp::KeySource& key_source(ByteView domain_aid);

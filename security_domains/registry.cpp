@@ -244,7 +244,9 @@ Bytes encode_card(const CardData& card, ByteView isd_aid) {
   put_byte(cvm, 0x82, card.cvm.tries_remaining);
   put_byte(cvm, 0x83,
            static_cast<std::uint8_t>((card.cvm.active ? 1 : 0) | (card.cvm.blocked ? 2 : 0)));
+  put_byte(cvm, 0x84, card.cvm.format);
   tlv::append(out, tag::cvm, cvm);
+  if (card.atr_historical_bytes_set) tlv::append(out, 0x85, card.atr_historical_bytes);
   return out;
 }
 
@@ -342,6 +344,11 @@ Registry Registry::decode(ByteView bytes) {
     std::uint8_t flags = cvm.byte(0x83, 0);
     registry.card.cvm.active = (flags & 1) != 0;
     registry.card.cvm.blocked = (flags & 2) != 0;
+    registry.card.cvm.format = cvm.byte(0x84, 0);
+  }
+  if (auto historical = card.find(0x85)) {
+    registry.card.atr_historical_bytes.assign(historical->begin(), historical->end());
+    registry.card.atr_historical_bytes_set = true;
   }
   for (ByteView file : f.all(tag::load_file)) registry.load_files.push_back(decode_load_file(file));
   for (ByteView app : f.all(tag::application))

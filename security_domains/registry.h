@@ -35,11 +35,12 @@ inline constexpr std::uint8_t load = 0x02;
 inline constexpr std::uint8_t deletion = 0x01;
 }  // namespace restriction
 
-// The global PIN of the CVM application (GPCS 2.3.1 §8.2): value, try limit and counter, and
-// whether it was set and whether it is blocked. VALIDATED is per card session and lives in
-// RAM, in the card manager.
+// The global PIN of the CVM application (GPCS 2.3.1 §8.2): value and its format, try limit and
+// counter, and whether it is active (value and try limit set) and blocked. The states
+// VALIDATED and INVALID_SUBMISSION are per card session and live in RAM, in the card manager.
 struct CvmData {
   SecretBytes value;
+  std::uint8_t format = 0;  // CVM.FORMAT_ASCII, FORMAT_BCD or FORMAT_HEX; 0 while no value is set
   std::uint8_t try_limit = 0;
   std::uint8_t tries_remaining = 0;
   bool active = false;
@@ -52,6 +53,9 @@ struct CardData {
   Bytes cplc;                     // GET DATA 9F7F
   Bytes owner;                    // identifier of the issuer security domain's owner
   CvmData cvm;
+  // Historical bytes of the ATR set with GPSystem.setATRHistBytes (at most 15).
+  Bytes atr_historical_bytes;
+  bool atr_historical_bytes_set = false;
 };
 
 struct LoadFileEntry {

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "apdu/cla.h"
 #include "util/log.h"
+#include "vm/api/global_platform_hooks.h"
 
 namespace uicc::sd {
 
@@ -135,11 +137,30 @@ bool RuntimeContent::is_selected(ByteView instance_aid) const {
   return false;
 }
 
-apdu::Response RuntimeContent::process_data(ByteView instance_aid, const apdu::Command&) {
-  log::get("gp")->warn(
-      "STORE DATA for applet {} refused: the runtime cannot call Application.processData",
-      to_hex(instance_aid));
-  return apdu::Response{{}, apdu::sw::conditions_not_satisfied};
+apdu::Response RuntimeContent::process_data(ByteView instance_aid, const apdu::Command& command) {
+  auto aid = maybe_aid(instance_aid);
+  if (!aid) return apdu::Response{{}, apdu::sw::conditions_not_satisfied};
+  const std::uint8_t channel = apdu::ClassByte{command.cla}.channel();
+  Bytes input{command.cla, command.ins, command.p1, command.p2};
+  if (command.data.size() <= apdu::kMaxShortData) {
+    input.push_back(static_cast<std::uint8_t>(command.data.size()));
+  } else {
+    input.push_back(0x00);
+    input.push_back(static_cast<std::uint8_t>(command.data.size() >> 8));
+    input.push_back(static_cast<std::uint8_t>(command.data.size()));
+  }
+  append(input, command.data);
+  const api::InterfaceMethod process = api::application_process_data();
+  const auto result = runtime_.call_applet_interface(channel, *aid, process.interface_name,
+                                                     process.token, input, false);
+  if (!result) {
+    log::get("gp")->warn(
+        "STORE DATA for applet {} rejected with 6985: its class does not implement "
+        "org.globalplatform.Application",
+        to_hex(instance_aid));
+    return apdu::Response{{}, apdu::sw::conditions_not_satisfied};
+  }
+  return apdu::Response{result->data, apdu::StatusWord(result->status)};
 }
 
 std::size_t adopt_runtime_content(CardManager& manager, const vm::Runtime& runtime) {
@@ -198,8 +219,57 @@ std::optional<Bytes> PlatformServices::privileges(const vm::Aid& aid) const {
   return Bytes(privileges->view().begin(), privileges->view().end());
 }
 
-vm::Ref PlatformServices::secure_channel(vm::Vm&, const vm::Aid&) {
-  return vm::kNullRef;
+vm::Ref PlatformServices::secure_channel(vm::Vm& vm, const vm::Aid& applet) {
+  return api::secure_channel_object(vm, applet);
+}
+
+api::SecureChannelService* PlatformServices::secure_channel_service(const vm::Aid& applet,
+                                                                    std::uint8_t channel) {
+  scp::SecureChannel* found = manager_.applet_secure_channel(applet.bytes(), channel);
+  if (found == nullptr) return nullptr;
+  secure_channel_.emplace(*found);
+  return &*secure_channel_;
+}
+
+api::CvmService* PlatformServices::cvm_service(std::uint8_t cvm) {
+  // GlobalPlatform Card API 1.6 GPSystem.CVM_GLOBAL_PIN; the card has no other CVM.
+  constexpr std::uint8_t kGlobalPin = 0x11;
+  return cvm == kGlobalPin ? &global_pin_ : nullptr;
+}
+
+bool PlatformServices::lock_card(const vm::Aid& caller) {
+  return manager_.lock_card(caller.bytes());
+}
+
+bool PlatformServices::terminate_card(const vm::Aid& caller) {
+  return manager_.terminate_card(caller.bytes());
+}
+
+bool PlatformServices::set_atr_historical_bytes(const vm::Aid& caller, ByteView bytes) {
+  return manager_.set_atr_historical_bytes(caller.bytes(), bytes);
+}
+
+std::optional<api::RegistryEntryView> PlatformServices::registry_entry(const vm::Aid& caller,
+                                                                       const vm::Aid& target) {
+  if (!manager_.may_read_entry(caller.bytes(), target.bytes())) return std::nullopt;
+  const ApplicationEntry* entry = manager_.registry().find_application(target.bytes());
+  if (entry == nullptr) return std::nullopt;
+  api::RegistryEntryView view;
+  view.privileges.assign(entry->privileges.view().begin(), entry->privileges.view().end());
+  view.life_cycle = *manager_.application_life_cycle(target.bytes());
+  view.security_domain = entry->security_domain;
+  return view;
+}
+
+bool PlatformServices::set_entry_state(const vm::Aid& caller, const vm::Aid& target,
+                                       std::uint8_t state) {
+  return manager_.set_entry_state(caller.bytes(), target.bytes(), state);
+}
+
+vm::Ref& PlatformServices::api_object(const vm::Aid& applet, std::uint8_t kind, ByteView key) {
+  auto slot = std::make_tuple(Bytes(applet.bytes().begin(), applet.bytes().end()), kind,
+                              Bytes(key.begin(), key.end()));
+  return api_objects_[std::move(slot)];
 }
 
 }  // namespace uicc::sd

@@ -3,6 +3,7 @@
 // data forwarded to the application being personalized (§7.3.2).
 #include <fmt/format.h>
 
+#include "apdu/cla.h"
 #include "security_domains/card_manager.h"
 #include "security_domains/commands/common.h"
 #include "security_domains/security_domain.h"
@@ -75,7 +76,17 @@ apdu::Response SecurityDomain::store_data(Channel& state, const apdu::Command& c
     } else {
       ++state.store_data_block;
     }
-    apdu::Response response = manager_.content().process_data(target, command);
+    // The applet's GPSystem.getSecureChannel returns this domain's session meanwhile.
+    manager_.personalizing_ = CardManager::Personalization{
+        target, apdu::ClassByte{command.cla}.channel(), state.secure_channel.get()};
+    apdu::Response response;
+    try {
+      response = manager_.content().process_data(target, command);
+    } catch (...) {
+      manager_.personalizing_.reset();
+      throw;
+    }
+    manager_.personalizing_.reset();
     // §11.11.3.1: a case 3 STORE DATA must not produce response data.
     if ((command.p1 & kCase4) == 0 && !response.data.empty() && response.sw.is_success()) {
       apdu::fail(apdu::sw::incorrect_p1_p2);

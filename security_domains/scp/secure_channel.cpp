@@ -250,4 +250,9 @@ Bytes SecureChannel::decrypt_sensitive_data(ByteView data) const {
   return session_->decrypt_sensitive_data(data);
 }
 
+Bytes SecureChannel::encrypt_sensitive_data(ByteView data) const {
+  if (state_ != State::open) apdu::fail(apdu::sw::conditions_not_satisfied);
+  return session_->encrypt_sensitive_data(data);
+}
+
 }  // namespace uicc::sd::scp

@@ -71,6 +71,9 @@ class SecureChannel {
   // Decrypts key data with the data encryption key of the session. Throws
   // apdu::StatusError(6985) without an authenticated session.
   Bytes decrypt_sensitive_data(ByteView data) const;
+  // The inverse, for data an applet sends off-card (SecureChannel.encryptData). Throws
+  // apdu::StatusError(6985) without an authenticated session.
+  Bytes encrypt_sensitive_data(ByteView data) const;
 
   // The current security level, with level::authenticated while a session is open.
   std::uint8_t security_level() const;

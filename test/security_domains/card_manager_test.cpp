@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "security_domains/api_services.h"
 #include "security_domains/authorization.h"
 #include "security_domains/card_manager.h"
 #include "security_domains/life_cycle.h"
@@ -946,20 +947,76 @@ TEST(Services, LifeCyclesAndCardLockNeedPrivileges) {
 }
 
 TEST(Services, GlobalPinCountsTriesAndBlocks) {
+  constexpr std::uint8_t kAscii = 0x01;
   TestCard card;
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::not_set);
-  EXPECT_FALSE(card.manager->set_global_pin(from_hex("D2760000850999"), from_hex("31323334"), 3));
-  ASSERT_TRUE(card.manager->set_global_pin(kIsd, from_hex("31323334"), 3));  // ISD: CVM Management
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323335")), CardManager::CvmResult::failure);
-  EXPECT_EQ(card.manager->global_pin_tries_remaining(), 2);
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::success);
-  EXPECT_TRUE(card.manager->global_pin_validated());
-  EXPECT_EQ(card.manager->global_pin_tries_remaining(), 3);
-  for (int i = 0; i < 3; ++i) card.manager->verify_global_pin(from_hex("00"));
-  EXPECT_TRUE(card.manager->global_pin_blocked());
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::blocked);
-  EXPECT_TRUE(card.manager->unblock_global_pin(kIsd));
-  EXPECT_EQ(card.manager->verify_global_pin(from_hex("31323334")), CardManager::CvmResult::success);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));  // not active
+  EXPECT_FALSE(card.manager->global_pin_state().active);
+  EXPECT_FALSE(
+      card.manager->update_global_pin(from_hex("D2760000850999"), from_hex("31323334"), kAscii));
+  // The ISD has the CVM Management privilege.
+  ASSERT_TRUE(card.manager->update_global_pin(kIsd, from_hex("31323334"), kAscii));
+  EXPECT_FALSE(card.manager->global_pin_state().active);  // no try limit yet
+  ASSERT_TRUE(card.manager->set_global_pin_try_limit(kIsd, 3));
+  EXPECT_TRUE(card.manager->global_pin_state().active);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323335"), kAscii));
+  EXPECT_EQ(card.manager->global_pin_state().tries_remaining, 2);
+  EXPECT_TRUE(card.manager->global_pin_state().submitted);
+  EXPECT_FALSE(card.manager->global_pin_state().verified);
+  EXPECT_TRUE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  EXPECT_TRUE(card.manager->global_pin_state().verified);
+  EXPECT_EQ(card.manager->global_pin_state().tries_remaining, 3);
+  for (int i = 0; i < 3; ++i) card.manager->verify_global_pin(from_hex("00"), kAscii);
+  EXPECT_TRUE(card.manager->global_pin_state().blocked);
+  EXPECT_FALSE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  EXPECT_FALSE(card.manager->reset_and_unblock_global_pin(from_hex("D2760000850999")));
+  EXPECT_TRUE(card.manager->reset_and_unblock_global_pin(kIsd));
+  EXPECT_TRUE(card.manager->verify_global_pin(from_hex("31323334"), kAscii));
+  card.manager->reset();
+  EXPECT_FALSE(card.manager->global_pin_state().submitted);
+}
+
+// Malformed bytes from an applet's buffer get the status word ISO/IEC 7816-4 names, thrown as
+// the ISOException reason, and never reach the secure channel.
+TEST(Services, AppletSecureChannelRejectsMalformedInput) {
+  TestCard card;
+  card.authenticate();
+  ASSERT_EQ(sw_of(load_package(card.host, lfdb())), 0x9000);
+  ASSERT_EQ(sw_of(install_applet(card.host)), 0x9000);
+  scp::SecureChannel* channel = card.manager->applet_secure_channel(kApplet, 0);
+  ASSERT_NE(channel, nullptr);
+  AppletSecureChannel service(*channel);
+  auto status_of = [](auto&& call) -> std::uint16_t {
+    try {
+      call();
+    } catch (const api::ServiceFailure& failure) {
+      return failure.status;
+    }
+    return 0x9000;
+  };
+  // Lc 05 with 2 data bytes, and a header cut short.
+  EXPECT_EQ(status_of([&] { service.unwrap(from_hex("8010000005AABB")); }), 0x6700);
+  EXPECT_EQ(status_of([&] { service.process_security(from_hex("8050")); }), 0x6700);
+  // A response without its status word.
+  EXPECT_EQ(status_of([&] { service.wrap(from_hex("90")); }), 0x6700);
+  // No session: the data encryption key is not available, and a plain command passes.
+  EXPECT_EQ(status_of([&] { service.decrypt_data(Bytes(16, 0)); }), 0x6985);
+  EXPECT_EQ(status_of([&] { service.encrypt_data(Bytes(16, 0)); }), 0x6985);
+  EXPECT_EQ(to_hex(service.unwrap(from_hex("8010000002AABB"))), "8010000002AABB");
+  EXPECT_EQ(to_hex(service.unwrap(from_hex("80100000"))), "8010000000");
+  // A command that claims secure messaging without a session.
+  EXPECT_EQ(status_of([&] { service.unwrap(from_hex("8410000002AABB")); }), 0x6982);
+  EXPECT_EQ(service.security_level(), 0x00);
+}
+
+TEST(Services, AtrHistoricalBytesSurviveInTheRegistry) {
+  TestCard card;
+  EXPECT_FALSE(card.manager->atr_historical_bytes());
+  EXPECT_FALSE(card.manager->set_atr_historical_bytes(from_hex("D2760000850999"), from_hex("80")));
+  EXPECT_FALSE(card.manager->set_atr_historical_bytes(kIsd, Bytes(16, 0x11)));
+  ASSERT_TRUE(card.manager->set_atr_historical_bytes(kIsd, from_hex("8031C073")));
+  Registry again = Registry::decode(card.registry().encode());
+  EXPECT_TRUE(again.card.atr_historical_bytes_set);
+  EXPECT_EQ(again.card.atr_historical_bytes, from_hex("8031C073"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ GpCard::~GpCard() {
 }
 
 Bytes GpCard::atr() {
-  return apdu::default_atr(4);
+  return manager_->atr(apdu::default_atr(4));
 }
 
 void GpCard::clear_transient_state() {

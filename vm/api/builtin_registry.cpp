@@ -56,8 +56,8 @@ struct Tables {
 const Tables& tables() {
   static const Tables built = [] {
     Tables t;
-    for (auto part :
-         {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings(), uicc_access_bindings()}) {
+    for (auto part : {lang_bindings(), framework_bindings(), apdu_bindings(), security_bindings(),
+                      uicc_access_bindings(), globalplatform_bindings()}) {
       for (const Binding& b : part) {
         const std::string key = fmt::format("{}.{}", b.class_name, b.signature);
         if (!t.bindings.emplace(key, b.function).second) {
@@ -258,7 +258,9 @@ vm::NativeClass build_hidden_class(const HiddenClass& hidden) {
 
 std::vector<HiddenClass> all_hidden_classes() {
   std::vector<HiddenClass> all;
-  for (auto part : {security_hidden_classes(), uicc_access_hidden_classes()}) all.insert(all.end(), part.begin(), part.end());
+  for (auto part :
+       {security_hidden_classes(), uicc_access_hidden_classes(), globalplatform_hidden_classes()})
+    all.insert(all.end(), part.begin(), part.end());
   return all;
 }
 

@@ -173,6 +173,10 @@ class PlatformHooks {
   // The secure channel object of the security domain associated with `applet`, if any: a
   // reference to an object implementing org.globalplatform.SecureChannel.
   virtual Ref secure_channel(Vm& vm, const Aid& applet);
+  // The object that implements the GlobalPlatform services beyond these queries (the API's
+  // api::GlobalPlatformHooks). A platform that forwards its GlobalPlatform queries to another
+  // object returns that object; by default this one.
+  virtual PlatformHooks* global_platform() { return this; }
 };
 
 // The VM as native methods see it. Every access a native makes on behalf of the calling

@@ -23,6 +23,8 @@ namespace {
 constexpr std::uint16_t kSwUnknown = 0x6F00;
 // ISO/IEC 7816-4: applet selection failed, returned when no applet is selected on the channel.
 constexpr std::uint16_t kSwNoApplet = 0x6999;
+// ISO/IEC 7816-4: wrong length, for input that does not fit the APDU buffer.
+constexpr std::uint16_t kSwWrongLength = 0x6700;
 
 }  // namespace
 
@@ -462,6 +464,65 @@ Response Runtime::process(std::uint8_t channel, ByteView command) {
   m.apdu_.reset();
   m.in_select_ = false;
   m.reselecting_ = false;
+  m.settle();
+  return response;
+}
+
+std::optional<Response> Runtime::call_applet_interface(std::uint8_t channel,
+                                                       const Aid& instance_aid,
+                                                       const ClassName& interface_name,
+                                                       std::uint8_t token, ByteView input,
+                                                       bool output) {
+  Impl& m = *impl_;
+  auto index = m.find_applet_index(instance_aid);
+  const detail::Class* interface_class = m.find_class(interface_name);
+  if (!index || interface_class == nullptr || channel >= m.selected_.size()) return std::nullopt;
+  const detail::AppletRecord& record = m.applets_[*index];
+  const detail::Method* method =
+      m.resolve_interface(m.class_of(record.object), interface_class, token);
+  if (method == nullptr) return std::nullopt;
+
+  Response response;
+  m.apdu_ = ApduExchange{};
+  ApduExchange& apdu = *m.apdu_;
+  apdu.command.assign(input.begin(), input.end());
+  apdu.channel = channel;
+  apdu.buffer = m.apdu_buffer();
+  apdu.object = m.apdu_object();
+  const std::uint32_t buffer_size = m.store_.size(apdu.buffer);
+  if (input.size() > buffer_size) {
+    m.apdu_.reset();
+    response.status = kSwWrongLength;
+    return response;
+  }
+  m.store_.fill_non_atomic(apdu.buffer, 0, buffer_size, 0);
+  m.store_.write(apdu.buffer, 0, input);
+
+  std::vector<Slot> args{record.object, apdu.buffer, 0, static_cast<Slot>(input.size())};
+  if (output) args.insert(args.end(), {apdu.buffer, 0});
+  try {
+    const Slot result = m.call(method, args, record.package->context, *index);
+    if (output) {
+      const std::int16_t length = short_of_slot(result);
+      if (length < 0 || static_cast<std::uint32_t>(length) > buffer_size) {
+        response.status = kSwUnknown;
+      } else {
+        const ByteView written = m.store_.view(apdu.buffer).first(static_cast<std::size_t>(length));
+        response.data.assign(written.begin(), written.end());
+      }
+    } else {
+      response.data = std::move(apdu.response);
+    }
+  } catch (const detail::JavaThrow& thrown) {
+    response.status = m.status_of(thrown.exception);
+  } catch (const store::PowerLoss&) {
+    throw;
+  } catch (const std::exception& e) {
+    log::get("vm")->error("internal error in an interface call on applet {}: {}",
+                          record.instance_aid.to_hex(), e.what());
+    response.status = kSwUnknown;
+  }
+  m.apdu_.reset();
   m.settle();
   return response;
 }

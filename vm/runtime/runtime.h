@@ -140,6 +140,18 @@ class Runtime {
   // Environment Specification §3.3). Nothing selected gives 6999 (no application).
   Response process(std::uint8_t channel, ByteView command);
 
+  // Calls method `token` of interface `interface_name` on an applet instance, in the applet's
+  // context, as another on-card entity does (GlobalPlatform's Application.processData, for
+  // one). `input` is placed at offset 0 of the APDU buffer, and the method receives the
+  // buffer, 0 and the input's length. With `output` it also receives the buffer and 0 for its
+  // output, and returns the output's length. Meanwhile JCSystem.getAssignedChannel returns
+  // `channel`. Returns nullopt when there is no such applet or it does not implement the
+  // interface. Otherwise the response contains the output (else what the method sent through
+  // the APDU object) and 9000, or the reason of an uncaught ISOException, or 6F00.
+  std::optional<Response> call_applet_interface(std::uint8_t channel, const Aid& instance_aid,
+                                                const ClassName& interface_name, std::uint8_t token,
+                                                ByteView input, bool output);
+
   // Card reset: clears CLEAR_ON_RESET arrays and every channel's selection, without calling
   // deselect() (a reset is not seen by applets).
   void reset();

@@ -356,6 +356,34 @@ TEST(GpSystemNatives, AnswerFromThePlatform) {
             vm::kNullRef);
 }
 
+// Without api::GlobalPlatformHooks (a runtime outside a card manager) the services of
+// org.globalplatform report that they are not available, as the API allows, and never throw.
+TEST(GpSystemNatives, WithoutGlobalPlatformHooks) {
+  FakeVm vm;
+  const char* gp = "org.globalplatform.GPSystem";
+  EXPECT_EQ(vm.call_static(gp, "getCVM(B)Lorg/globalplatform/CVM;", {s(0x11)}), vm::kNullRef);
+  EXPECT_EQ(vm.call_static(gp, "lockCard()Z", {}), 0u);
+  EXPECT_EQ(vm.call_static(gp, "terminateCard()Z", {}), 0u);
+  const Ref hist = vm.bytes(from_hex("8031C073"));
+  EXPECT_EQ(vm.call_static(gp, "setATRHistBytes([BSB)Z", {hist, s(0), s(4)}), 0u);
+  EXPECT_EQ(vm.call_static(gp,
+                           "getRegistryEntry(Ljavacard/framework/AID;)Lorg/globalplatform/"
+                           "GPRegistryEntry;",
+                           {vm::kNullRef}),
+            vm::kNullRef);
+  // The array range is checked first, as for any API method that reads an array.
+  expect_java(
+      [&] {
+        vm.call_static(gp, "setATRHistBytes([BSB)Z", {hist, s(2), s(4)});
+      },
+      "java.lang.ArrayIndexOutOfBoundsException");
+  expect_java(
+      [&] {
+        vm.call_static(gp, "setATRHistBytes([BSB)Z", {hist, s(0), s(-1)});
+      },
+      "java.lang.ArrayIndexOutOfBoundsException");
+}
+
 // --- APDU ----------------------------------------------------------------------------------
 
 struct ApduFixture {

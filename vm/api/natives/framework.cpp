@@ -116,18 +116,6 @@ Slot set_short(Vm& vm, Args args) {
 
 // --- AID -----------------------------------------------------------------------------------
 
-// The AID bytes of an AID object, or nullopt for null. For the runtime's own AID objects
-// (JCRE-owned permanent entry points, from JCSystem.getAID or lookupAID) the runtime returns
-// the bytes, because the firewall keeps their fields from the applet's context. Other AID
-// objects keep their bytes in layout::kAidBytesWord.
-std::optional<Bytes> aid_bytes(Vm& vm, Ref aid) {
-  if (aid == vm::kNullRef) return std::nullopt;
-  if (const auto known = vm.aid_of(aid)) return Bytes(known->bytes().begin(), known->bytes().end());
-  const Ref array = vm.get_field(aid, layout::kAidBytesWord);
-  const ByteView bytes = vm.array_bytes(array);
-  return Bytes(bytes.begin(), bytes.end());
-}
-
 Slot aid_init(Vm& vm, Args args) {
   const std::int8_t length = args.byte_at(3);
   const ByteView bytes = array_range(vm, args.ref_at(1), args.short_at(2), length);

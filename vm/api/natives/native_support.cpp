@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "vm/api/api_constants.h"
+#include "vm/api/natives/layouts.h"
 
 namespace uicc::api {
 
@@ -37,6 +38,18 @@ ByteView array_range(Vm& vm, Ref array, std::int16_t offset, std::int16_t length
   check_range(vm, array, offset, length);
   return vm.array_bytes(array).subspan(static_cast<std::size_t>(offset),
                                        static_cast<std::size_t>(length));
+}
+
+// The AID bytes of an AID object, or nullopt for null. For the runtime's own AID objects
+// (JCRE-owned permanent entry points, from JCSystem.getAID or lookupAID) the runtime returns
+// the bytes, because the firewall keeps their fields from the applet's context. Other AID
+// objects keep their bytes in layout::kAidBytesWord.
+std::optional<Bytes> aid_bytes(Vm& vm, Ref aid) {
+  if (aid == vm::kNullRef) return std::nullopt;
+  if (const auto known = vm.aid_of(aid)) return Bytes(known->bytes().begin(), known->bytes().end());
+  const Ref array = vm.get_field(aid, layout::kAidBytesWord);
+  const ByteView bytes = vm.array_bytes(array);
+  return Bytes(bytes.begin(), bytes.end());
 }
 
 }  // namespace uicc::api

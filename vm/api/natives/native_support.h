@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,12 @@ std::span<const Layout> security_layouts();
 std::span<const HiddenClass> security_hidden_classes();
 std::span<const Binding> uicc_access_bindings();
 std::span<const HiddenClass> uicc_access_hidden_classes();
+std::span<const Binding> globalplatform_bindings();
+std::span<const HiddenClass> globalplatform_hidden_classes();
+// The AID bytes of an AID object, or nullopt for null: the runtime's own AID objects and
+// those an applet constructed.
+std::optional<Bytes> aid_bytes(Vm& vm, Ref aid);
+
 // Every hidden class of the built-in packages.
 std::vector<HiddenClass> all_hidden_classes();
 
