@@ -3,9 +3,9 @@
 #  1. unit and integration tests in a release build (the integration tests drive the card
 #     through a private pcscd and need root for their mount namespace);
 #  2. the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer;
-#  3. the VM tests with computed-goto dispatch;
+#  3. the VM tests with switch dispatch (the other builds use computed goto);
 #  4. every libFuzzer target for a bounded time (FUZZ_SECONDS each, default 30).
-# Build folders: build-release, build-sanitize, build-goto, build-fuzz.
+# Build folders: build-release, build-sanitize, build-switch, build-fuzz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jobs=$(nproc)
@@ -26,11 +26,11 @@ step "AddressSanitizer + UndefinedBehaviorSanitizer build, unit tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs" -L unit --timeout 900
 
-step "computed-goto dispatch, VM tests"
-cmake -S "$root" -B "$root/build-goto" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_COMPUTED_GOTO=ON \
+step "switch dispatch, VM tests"
+cmake -S "$root" -B "$root/build-switch" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUICC_COMPUTED_GOTO=OFF \
   -DUICC_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$root/build-goto" -j "$jobs" --target vm_runtime_tests
-ctest --test-dir "$root/build-goto" --output-on-failure -j "$jobs" -L vm --timeout 600 --no-tests=ignore
+cmake --build "$root/build-switch" -j "$jobs" --target vm_runtime_tests
+ctest --test-dir "$root/build-switch" --output-on-failure -j "$jobs" -L vm --timeout 600 --no-tests=ignore
 
 step "fuzzers, ${fuzz_seconds} s each"
 CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
