@@ -141,7 +141,8 @@ TEST_F(GpApi, WrongCMacGets6982AndEndsTheSession) {
   apdu::Command wire = session_->wrap_command(plain);
   wire.data.back() ^= 0x01;
   EXPECT_EQ(sw(raw(wire)), 0x6982);
-  // GPCS 2.3.1 §10.2.3: the session is closed; the level drops, later commands get 6982.
+  // GPCS 2.3.1 §10 and Amendment D v1.2 §5.6: the session is closed; the level drops, later
+  // commands get 6982.
   EXPECT_EQ(ask("8012000001"), 0x00);
   EXPECT_EQ(sw(raw(session_->wrap_command(plain))), 0x6982);
   EXPECT_EQ(sw(raw("8010000003112233")), 0x6982);
@@ -495,7 +496,7 @@ TEST_F(GpApi, StoreDataReachesProcessData) {
   EXPECT_EQ(to_hex(raw("8040000000").data), "A1A2A3B1B20002");
 }
 
-// GPCS 2.3.1 §11.11.2.1: P1 b7 and b6 set mark data encrypted with the session's data
+// GPCS 2.3.1 §11.11.2: P1 b7 and b6 set mark data encrypted with the session's data
 // encryption key, which the application decrypts through its SecureChannel.
 TEST_F(GpApi, ProcessDataDecryptsWithTheDomainSession) {
   open_isd();
