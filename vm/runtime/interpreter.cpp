@@ -374,13 +374,21 @@ void Machine::put_static(const CpEntry& entry, const std::uint8_t* bytes, std::u
   write_object(object, cached, static_cast<std::uint32_t>(p - cached.data), bytes, 4);
 }
 
+// The method invokevirtual runs for `token` as declared in class `declared`. Package-visible
+// tokens (bit 7) number the methods of one package only: a subclass in another package has
+// its own numbering, and cannot override them (JCVM 3.0.5 §4.3.7.6). So the lookup starts at
+// the nearest class of the declaring package.
 const Method* Machine::virtual_target(Ref object, const store::ObjectHeader& header,
-                                      std::uint8_t token) {
+                                      std::uint8_t token, const Class* declared) {
   const Class* cls = nullptr;
   if (header.kind == object_kind::kInstance) {
     cls = class_of(object);
   } else {
     cls = object_class_;  // arrays inherit java.lang.Object's methods
+  }
+  if ((token & 0x80) && cls->package != declared->package) [[unlikely]] {
+    while (cls != nullptr && cls->package != declared->package) cls = cls->superclass;
+    if (cls == nullptr) trap(Trap::abstract_method);
   }
   const Method* method = resolve_virtual(cls, token);
   if (method == nullptr) trap(Trap::abstract_method);
@@ -408,6 +416,15 @@ void Machine::check_throwable(Ref exception) {
     trap(Trap::security);
   }
   if (throwable_class_ != nullptr && !assignable(exception, throwable_class_)) trap(Trap::security);
+}
+
+// True if code running in `context` may test the thrown object's class: its own objects,
+// any object when `context` is the JCRE's, and JCRE entry points such as the system
+// exception instances.
+bool Machine::catchable(Ref exception, ContextId context) {
+  const store::ObjectHeader& header = header_of(exception);
+  return header.owner == context || context == kJcreContext ||
+         (header.flags & (object_flag::kTemporaryEntryPoint | object_flag::kPermanentEntryPoint));
 }
 
 // checkcast and instanceof with operands atype and a constant-pool index at pc + 1. An object
@@ -647,25 +664,35 @@ Slot Machine::run(std::size_t entry_depth) {
       // Unwinds by searching the handlers of each frame from the top down to the entry frame.
       // If none catches, the exception leaves run() (JCVM 3.0.5 §7.5 athrow).
       std::uint32_t offset = static_cast<std::uint32_t>(op_pc - method->code);
+      Ref exception = thrown.exception;
       bool caught = false;
       while (!caught) {
         // A native frame on top threw; it has no handlers.
         if (frames_.back().method->native != nullptr) frames_.pop_back();
         Frame& frame = frames_.back();
-        const Handler* handler = find_handler(frame, offset, thrown.exception);
+        // Matching a handler tests the thrown object's class as instanceof does. A context
+        // that may not test the object (JCRE 3.0.5 §6.2.8, as for instanceof) sees a
+        // SecurityException thrown from the same point instead. Frames below it that can
+        // access the object still see the object itself.
+        Ref seen = exception;
+        if (!catchable(exception, frame.context)) {
+          seen = exception_instance(find_class(api::lang_class(api::lang::kSecurityException)), 0);
+        }
+        const Handler* handler = find_handler(frame, offset, seen);
         if (handler != nullptr) {
+          exception = seen;
           method = frame.method;
           locals = frame.locals;
           context_ = frame.context;
           cp = method->package->constant_pool.data();
           sp = locals + method->nargs + method->max_locals;
-          *sp++ = thrown.exception;
+          *sp++ = exception;
           pc = method->code + handler->target;
           caught = true;
           break;
         }
         frames_.pop_back();
-        if (frames_.size() < entry_depth) throw;
+        if (frames_.size() < entry_depth) throw JavaThrow{exception};
         Frame& caller = frames_.back();
         context_ = caller.context;
         method = caller.method;

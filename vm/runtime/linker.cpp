@@ -395,6 +395,14 @@ Package* Machine::link_cap(const cap::CapFile& cap, ByteView bytes, std::uint16_
           resolved.static_package = p;
           resolved.static_offset = static_offset(ref.offset());
           resolved.is_reference = ref.offset() < reference_count * 2;
+          // References are 2 bytes each in the CAP's image (JCVM 3.0.5 §6.11); an odd offset
+          // would name half of two references.
+          if (resolved.is_reference && (ref.offset() & 1) != 0) {
+            fail(LoadError::Code::link,
+                 fmt::format("{}: {}: static field offset {} is not the start of a reference "
+                             "field",
+                             name, what, ref.offset()));
+          }
         }
         break;
       }
@@ -474,6 +482,12 @@ Package* Machine::link_cap(const cap::CapFile& cap, ByteView bytes, std::uint16_
         if (offset >= cap_image_size)
           fail(LoadError::Code::link,
                fmt::format("{}: exported static field outside the image", name));
+        if (offset < reference_count * 2 && (offset & 1) != 0) {
+          fail(LoadError::Code::link,
+               fmt::format("{}: exported static field offset {} is not the start of a reference "
+                           "field",
+                           name, offset));
+        }
         p->export_static_fields[token].push_back(static_offset(offset));
       }
       for (std::uint16_t offset : exported.static_method_offsets) {

@@ -232,10 +232,12 @@ class Machine : public Vm {
   void put_static(const CpEntry& entry, const std::uint8_t* bytes, std::uint32_t size);
   const std::uint8_t* field_address(Ref object, const CpEntry& entry);
   void put_field(Ref object, const CpEntry& entry, Slot value);
-  const Method* virtual_target(Ref object, const store::ObjectHeader& header, std::uint8_t token);
+  const Method* virtual_target(Ref object, const store::ObjectHeader& header, std::uint8_t token,
+                               const Class* declared);
   [[noreturn]] void trap_security() { trap(Trap::security); }
   ContextId call_context(Ref object, const store::ObjectHeader& header, bool shareable_interface);
   void check_throwable(Ref exception);
+  bool catchable(Ref exception, ContextId context);
   bool cast_check(Ref object, const std::uint8_t* pc);
 
   // --- packages (linker.cpp, loader.cpp) ---------------------------------------------------

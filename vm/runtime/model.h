@@ -37,11 +37,16 @@ struct Method {
   bool is_abstract = false;
   NativeFunction native = nullptr;
   ValueKind result = ValueKind::void_value;  // known for natives; bytecode returns by opcode
-  // Verification types of the argument words and of the result, when known (from a native's
-  // descriptor or the Descriptor component): 'S' short, byte or boolean, 'I' and 'i' the two
-  // words of an int, 'R' reference, '?' unknown; result 'V' for void.
+  // Verification types of the argument words: 'S' short, byte or boolean, 'I' and 'i' the two
+  // words of an int, 'R' reference, 'T' a word the method never reads (any value may be
+  // passed). From a native's descriptor, the Descriptor component, or else inferred at load
+  // from the method's code and its overrides (verifier.cpp).
   std::string argument_types;
+  // The result: 'V' void, 'S', 'I', 'R', or '?' when nothing states it: an abstract method
+  // of a CAP file without a Descriptor component that nothing in its package implements, or
+  // a method without a return instruction.
   char result_type = '?';
+  bool typed = false;  // the types come from the Descriptor component
   std::vector<Handler> handlers;
 };
 

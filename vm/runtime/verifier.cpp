@@ -11,6 +11,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "vm/cap/bytecode.h"
 #include "vm/cap/opcodes.h"
@@ -24,15 +25,29 @@ namespace {
 
 using cap::Opcode;
 
-// Types of one word. kAny stands for an argument of a method whose signature the CAP file does
-// not give (no Descriptor component).
+// Types of one word, as in Method::argument_types. kTop is a word nothing may read: the merge
+// of different types, or an argument word the method never reads.
 constexpr char kTop = 'T';
 constexpr char kShort = 'S';
 constexpr char kInt = 'I';
 constexpr char kIntLow = 'i';
 constexpr char kRef = 'R';
 constexpr char kReturnAddress = 'A';
-constexpr char kAny = '?';
+constexpr char kVoid = 'V';
+constexpr char kUnknown = '?';  // a result type nothing states (see Method::result_type)
+// Inference only: local variable i still contains argument word i as the caller passed it.
+constexpr char kArgument = 'a';
+
+// The verifier runs in two modes. `infer` computes the argument types of a method that the
+// CAP file does not type (no Descriptor component): every argument word starts as kArgument,
+// and each instruction that reads it, or each merge with a typed word, records the type it
+// takes. `verify` is the proof: the argument words start as Method::argument_types and
+// nothing is compatible with anything but itself.
+enum class Mode { infer, verify };
+
+bool is_value(char type) {
+  return type == kShort || type == kInt || type == kIntLow || type == kRef;
+}
 
 struct State {
   bool reached = false;
@@ -43,11 +58,12 @@ struct State {
 class MethodVerifier {
  public:
   MethodVerifier(const Package& package, const Method& method, const VerifierOptions& options,
-                 const std::string& package_name)
+                 const std::string& package_name, Mode mode = Mode::verify)
       : package_(package),
         method_(method),
         options_(options),
         package_name_(package_name),
+        mode_(mode),
         code_(method.code, method.code_length) {}
 
   void run() {
@@ -59,6 +75,13 @@ class MethodVerifier {
     decode();
     check_handlers();
     analyse();
+  }
+
+  // Infer mode: the type each argument word is read as, kTop for the words never read.
+  std::string inferred_arguments() const {
+    std::string types = uses_;
+    std::replace(types.begin(), types.end(), '\0', kTop);
+    return types;
   }
 
  private:
@@ -122,8 +145,13 @@ class MethodVerifier {
     State entry;
     entry.reached = true;
     entry.locals.assign(local_count, kTop);
+    uses_.assign(method_.nargs, '\0');
     for (std::size_t i = 0; i < method_.nargs; ++i) {
-      entry.locals[i] = i < method_.argument_types.size() ? method_.argument_types[i] : kAny;
+      if (mode_ == Mode::infer) {
+        entry.locals[i] = kArgument;
+      } else if (i < method_.argument_types.size()) {
+        entry.locals[i] = method_.argument_types[i];
+      }
     }
     states_[0] = entry;
 
@@ -154,23 +182,39 @@ class MethodVerifier {
       fail(pc, fmt::format("operand stack height {} here, {} on another path", state.stack.size(),
                            incoming.stack.size()));
     }
-    // Differing types merge to kTop. The exception is an untyped argument word merged with a
-    // short or a reference, which takes that type. Reading a reference as a short leaks no more
-    // than the untyped argument already could, and no path gains a reference it did not have.
-    auto merge = [&](std::string& into, const std::string& from) {
+    // Differing types merge to kTop. In infer mode, an argument word still unchanged on one
+    // path and typed on the other takes that type, and the argument word is recorded as
+    // read with it: the merged local may hold the argument as passed.
+    auto merge = [&](std::string& into, const std::string& from, bool locals) {
       for (std::size_t i = 0; i < into.size(); ++i) {
         if (into[i] == from[i] || into[i] == kTop) continue;
         char merged = kTop;
-        if (into[i] == kAny && (from[i] == kShort || from[i] == kRef)) merged = from[i];
-        if (from[i] == kAny && (into[i] == kShort || into[i] == kRef)) merged = into[i];
+        if (locals && (into[i] == kArgument || from[i] == kArgument)) {
+          const char typed = into[i] == kArgument ? from[i] : into[i];
+          if (is_value(typed)) {
+            record_use(pc, i, typed);
+            merged = typed;
+          }
+        }
         if (merged != into[i]) {
           into[i] = merged;
           changed_ = true;
         }
       }
     };
-    merge(state.stack, incoming.stack);
-    merge(state.locals, incoming.locals);
+    merge(state.stack, incoming.stack, false);
+    merge(state.locals, incoming.locals, true);
+  }
+
+  // Infer mode: argument word `index` is read as `type` (at `pc`).
+  void record_use(std::size_t pc, std::size_t index, char type) {
+    char& use = uses_[index];
+    if (use == '\0') {
+      use = type;
+    } else if (use != type) {
+      fail(pc,
+           fmt::format("argument word {} is read as {} and as {}", index, name(use), name(type)));
+    }
   }
 
   // Applies one instruction to a copy of its entry state and passes the result on.
@@ -179,6 +223,7 @@ class MethodVerifier {
     State out = in;
     pc_ = pc;
     current_ = &out;
+    falls_dead_ = false;
     apply(ins);
     if (out.stack.size() > method_.max_stack) {
       fail(pc, fmt::format("operand stack grows to {} words, max_stack is {}", out.stack.size(),
@@ -197,6 +242,8 @@ class MethodVerifier {
       }
     }
 
+    // An invocation of a method that never returns normally does not continue here.
+    if (falls_dead_) return;
     const std::size_t next = pc + ins.length;
     switch (ins.info->flow) {
       case cap::Flow::kNext:
@@ -247,8 +294,20 @@ class MethodVerifier {
 
   // --- operand helpers ---------------------------------------------------------------------
 
-  bool compatible(char actual, char expected) const {
-    return actual == expected || actual == kAny || expected == kAny;
+  static bool compatible(char actual, char expected) { return actual == expected; }
+
+  // Reads local variable `index` as `expected`; in infer mode, an unchanged argument word
+  // records the read instead.
+  void check_local(std::size_t index, char expected) {
+    const char actual = current_->locals[index];
+    if (actual == kArgument) {
+      record_use(pc_, index, expected);
+      return;
+    }
+    if (!compatible(actual, expected)) {
+      fail(pc_, fmt::format("local variable {} holds {}, expected {}", index, name(actual),
+                            name(expected)));
+    }
   }
 
   char pop(char expected) {
@@ -297,19 +356,13 @@ class MethodVerifier {
   void load(std::size_t index, char type) {
     if (type == kInt) {
       local_index(index, 2);
-      if (!compatible(current_->locals[index], kInt) ||
-          !compatible(current_->locals[index + 1], kIntLow)) {
-        fail(pc_, fmt::format("local variable {} does not hold an int", index));
-      }
+      check_local(index, kInt);
+      check_local(index + 1, kIntLow);
       push_int();
       return;
     }
     local_index(index, 1);
-    const char actual = current_->locals[index];
-    if (!compatible(actual, type)) {
-      fail(pc_,
-           fmt::format("local variable {} holds {}, expected {}", index, name(actual), name(type)));
-    }
+    check_local(index, type);
     push(type);
   }
   void store(std::size_t index, char type) {
@@ -322,10 +375,10 @@ class MethodVerifier {
     }
     local_index(index, 1);
     char actual = type == kRef ? pop_any() : pop(type);
-    if (type == kRef && actual != kRef && actual != kReturnAddress && actual != kAny) {
+    if (type == kRef && actual != kRef && actual != kReturnAddress) {
       fail(pc_, fmt::format("astore of {}", name(actual)));
     }
-    current_->locals[index] = actual == kAny ? type : actual;
+    current_->locals[index] = actual;
   }
 
   static const char* name(char type) {
@@ -339,8 +392,8 @@ class MethodVerifier {
         return "a reference";
       case kReturnAddress:
         return "a return address";
-      case kAny:
-        return "an untyped word";
+      case kArgument:
+        return "an argument word";
       default:
         return "an unusable word";
     }
@@ -380,41 +433,42 @@ class MethodVerifier {
     }
   }
 
-  // Pops a callee's arguments, checking them against its argument types where known, and
-  // pushes its result.
-  void invoke(const Method* callee, std::uint8_t nargs, bool has_this) {
+  // Pops a callee's arguments, checking them against its argument types, and pushes its
+  // result. `this` (has_this) is dereferenced by the interpreter, so it must be a reference
+  // whatever the callee does with it. A word the callee never reads (kTop) takes any value.
+  // `exact`: invokestatic and invokespecial, whose callee is the method named; a callee with
+  // no return instruction then never returns normally and the code after the call is not
+  // reached from here.
+  void invoke(const Method* callee, std::uint8_t nargs, bool has_this, bool exact) {
     const std::string& types = callee != nullptr ? callee->argument_types : std::string();
     for (std::size_t i = nargs; i-- > 0;) {
-      const char expected = i < types.size() ? types[i] : (has_this && i == 0 ? kRef : kAny);
-      if (expected == kAny) {
+      const char declared = i < types.size() ? types[i] : kTop;
+      if (has_this && i == 0) {
+        if (mode_ == Mode::verify && declared != kRef && declared != kTop)
+          fail(pc_, "the invoked method reads its object reference as a number");
+        pop(kRef);
+        continue;
+      }
+      if (mode_ == Mode::infer || declared == kTop) {
         const char actual = pop_any();
         if (actual == kTop || actual == kReturnAddress)
           fail(pc_, "an unusable word passed as an argument");
       } else {
-        pop(expected);
+        pop(declared);
       }
     }
-    const char result = callee != nullptr ? callee->result_type : kAny;
-    if (result == kAny)
-      fail(pc_, "the invoked method's result type is unknown (no Descriptor component)");
+    const char result = callee != nullptr ? callee->result_type : kUnknown;
+    if (result == kUnknown) {
+      if (exact && callee != nullptr) {
+        falls_dead_ = true;
+        return;
+      }
+      fail(pc_,
+           "the invoked method's result type is unknown: the CAP file of its package has no "
+           "Descriptor component, and no method of that package that overrides or implements "
+           "it returns");
+    }
     push_result(result);
-  }
-
-  // Without the interface's signature, the verifier takes the signature of an implementation
-  // in the interface's package (this package for its own interfaces).
-  // NOTE: a package whose interface has no implementation in its own package and no
-  // Descriptor component cannot be called through that interface from other packages.
-  const Method* implementation_of(const Class* interface_class, std::uint8_t token) const {
-    for (const auto& cls : interface_class->package->classes) {
-      if (cls->is_interface) continue;
-      for (const auto& impl : cls->interface_impls) {
-        if (impl.interface_class != interface_class || token >= impl.virtual_tokens.size())
-          continue;
-        const std::uint8_t virtual_token = impl.virtual_tokens[token];
-        if (virtual_token < cls->public_methods.size()) return cls->public_methods[virtual_token];
-      }
-    }
-    return nullptr;
   }
 
   void apply(const cap::Instruction& ins);
@@ -424,7 +478,10 @@ class MethodVerifier {
   const Method& method_;
   VerifierOptions options_;
   const std::string& package_name_;
+  Mode mode_;
   ByteView code_;
+  std::string uses_;  // infer mode: per argument word, the type it is read as ('\0': unread)
+  bool falls_dead_ = false;
   std::vector<std::size_t> starts_;
   std::map<std::size_t, cap::Instruction> instructions_;
   std::map<std::size_t, State> states_;
@@ -640,18 +697,17 @@ void MethodVerifier::apply(const cap::Instruction& ins) {
     case Opcode::kSinc:
     case Opcode::kSincW: {
       const std::size_t index = local_index(static_cast<std::size_t>(operands[0]), 1);
-      if (!compatible(current_->locals[index], kShort))
-        fail(pc_, fmt::format("local variable {} is not a short", index));
+      check_local(index, kShort);
       current_->locals[index] = kShort;
       break;
     }
     case Opcode::kIinc:
     case Opcode::kIincW: {
       const std::size_t index = local_index(static_cast<std::size_t>(operands[0]), 2);
-      if (!compatible(current_->locals[index], kInt) ||
-          !compatible(current_->locals[index + 1], kIntLow)) {
-        fail(pc_, fmt::format("local variable {} is not an int", index));
-      }
+      check_local(index, kInt);
+      check_local(index + 1, kIntLow);
+      current_->locals[index] = kInt;
+      current_->locals[index + 1] = kIntLow;
       break;
     }
     case Opcode::kS2i:
@@ -736,7 +792,14 @@ void MethodVerifier::apply(const cap::Instruction& ins) {
                         : op == Opcode::kSreturn ? kShort
                         : op == Opcode::kIreturn ? kInt
                                                  : 'V';
-      if (method_.result_type != kAny && method_.result_type != type) {
+      // Callers take a method with an unknown result type for one that never returns
+      // normally (MethodVerifier::invoke), so such a method may not return.
+      if (method_.result_type == kUnknown) {
+        fail(pc_, fmt::format("{} in a method whose result type is unknown (its Descriptor "
+                              "component entry gives no valid type)",
+                              ins.info->mnemonic));
+      }
+      if (method_.result_type != type) {
         fail(pc_, fmt::format("{} in a method that returns another type", ins.info->mnemonic));
       }
       if (type == kInt) {
@@ -842,19 +905,21 @@ void MethodVerifier::apply_objects(const cap::Instruction& ins) {
     }
     case Opcode::kInvokevirtual: {
       const CpEntry& entry = constant(operands[0], CpKind::virtual_method);
-      invoke(resolve_declared_method(entry), entry.nargs, true);
+      // The interpreter finds the object nargs words down the stack.
+      if (entry.nargs == 0) fail(pc_, "invokevirtual of a method with no object reference");
+      invoke(resolve_declared_method(entry), entry.nargs, true, false);
       break;
     }
     case Opcode::kInvokespecial: {
       const CpEntry& entry = constant(operands[0], CpKind::static_method);
-      invoke(entry.method, entry.method->nargs, true);
+      invoke(entry.method, entry.method->nargs, true, true);
       break;
     }
     case Opcode::kInvokestatic: {
       const CpEntry& entry = constant(operands[0], CpKind::static_method);
       if (entry.kind != CpKind::static_method)
         fail(pc_, "invokestatic of a super method reference");
-      invoke(entry.method, entry.method->nargs, false);
+      invoke(entry.method, entry.method->nargs, false, true);
       break;
     }
     case Opcode::kInvokeinterface: {
@@ -863,13 +928,14 @@ void MethodVerifier::apply_objects(const cap::Instruction& ins) {
       const auto nargs = static_cast<std::uint8_t>(operands[0]);
       if (nargs == 0) fail(pc_, "invokeinterface with no object reference");
       const auto token = static_cast<std::uint8_t>(operands[2]);
+      // The interface's signature: from the Descriptor component, or settled at load from
+      // the implementations in the interface's package (verify_package).
       const Method* declared = token < entry.class_ref->public_methods.size()
                                    ? entry.class_ref->public_methods[token]
                                    : nullptr;
-      if (declared == nullptr) declared = implementation_of(entry.class_ref, token);
       if (declared != nullptr && declared->nargs != nargs)
         fail(pc_, "invokeinterface argument count differs from the method's");
-      invoke(declared, nargs, true);
+      invoke(declared, nargs, true, false);
       break;
     }
     case Opcode::kNew: {
@@ -922,7 +988,7 @@ std::pair<std::string, char> descriptor_types(std::string_view descriptor) {
   std::string arguments;
   const auto close = descriptor.find(')');
   const auto open = descriptor.find('(');
-  if (open == std::string_view::npos || close == std::string_view::npos) return {"", kAny};
+  if (open == std::string_view::npos || close == std::string_view::npos) return {"", kUnknown};
   for (std::size_t i = open + 1; i < close; ++i) {
     const char c = descriptor[i];
     if (c == 'I') {
@@ -988,20 +1054,21 @@ std::pair<std::string, char> nibble_types(const cap::TypeDescriptor& type) {
         break;
     }
   }
-  if (starts.empty()) return {"", kAny};
+  if (starts.empty()) return {"", kUnknown};
   const std::size_t last = starts.back();
   const char result = words[last];
   return {std::string(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(last)), result};
 }
 
-// The result type of a method without a descriptor, from its return instructions.
+// The result type of a method without a descriptor, from its return instructions; kUnknown
+// for a method that has none (it never returns normally).
 char result_from_code(const Method& method) {
-  char result = kAny;
+  char result = kUnknown;
   std::size_t pc = 0;
   ByteView code(method.code, method.code_length);
   while (pc < code.size()) {
     auto instruction = cap::decode_instruction(code, pc);
-    if (!instruction) return kAny;
+    if (!instruction) return kUnknown;  // verification reports the bad instruction
     char type = 0;
     switch (instruction->opcode()) {
       case Opcode::kAreturn:
@@ -1020,7 +1087,7 @@ char result_from_code(const Method& method) {
         break;
     }
     if (type != 0) {
-      if (result != kAny && result != type) return kTop;  // the verifier rejects the mix
+      if (result != kUnknown && result != type) return kTop;  // the verifier rejects the mix
       result = type;
     }
     pc += instruction->length;
@@ -1052,76 +1119,357 @@ const Method* resolve_declared_method(const CpEntry& entry) {
   return index < table.size() ? table[index] : nullptr;
 }
 
-void verify_package(const cap::CapFile& cap, Package& package, const VerifierOptions& options,
-                    const std::string& package_name) {
-  // Signatures: from the Descriptor component, else `this` for virtual methods and the
-  // result type of the return instructions.
-  std::map<const std::uint8_t*, const cap::MethodDescriptor*> descriptors;
+namespace {
+
+// Signatures across the methods that one call site may reach. A call site is verified
+// against the method it names (the declared method); the interpreter then runs the method
+// that the object's class has at that token, or that implements the interface method. For
+// every such pair the runtime target must read each argument word as the declared method
+// types it (or not at all) and return the same type, or a number could reach the target as a
+// reference. Java Card 3.0.5 Virtual Machine Specification §4.3.7 (virtual and interface
+// method tokens) and §6.14 (the Descriptor component, which a CAP file may omit).
+class SignatureUnifier {
+ public:
+  SignatureUnifier(Package& package, const std::string& package_name)
+      : package_(package), package_name_(package_name) {}
+
+  // Collects the pairs (declared method, runtime target) that this package's classes create:
+  // overrides of virtual methods (public ones across packages, package ones within), and
+  // implementations of interface methods. An interface of this package without a signature
+  // from the Descriptor component gets one here, shaped by its implementations.
+  //
+  // An override is paired with the method it replaces in its direct superclass only: that
+  // method was unified with the ones it replaces in turn, when its own package was loaded or
+  // earlier in this one. So the pairs number at most one per table entry, and a long chain of
+  // subclasses cannot make them grow with the square of its length.
+  void collect() {
+    for (const auto& cls : package_.classes) {
+      if (cls->is_interface) continue;
+      const Class* super = cls->superclass;
+      for (std::size_t token = 0; token < cls->public_methods.size(); ++token) {
+        if (super != nullptr && token < super->public_methods.size())
+          add(super->public_methods[token], cls->public_methods[token], "overrides");
+      }
+      if (super != nullptr && super->package == &package_) {
+        for (std::size_t token = 0; token < cls->package_methods.size(); ++token) {
+          if (token < super->package_methods.size())
+            add(super->package_methods[token], cls->package_methods[token], "overrides");
+        }
+      }
+      for (const Class* interface_class : cls->interfaces) {
+        const InterfaceImpl* impl = cls->find_impl(interface_class);
+        if (impl == nullptr) continue;
+        for (std::size_t token = 0; token < impl->virtual_tokens.size(); ++token) {
+          const std::uint8_t virtual_token = impl->virtual_tokens[token];
+          const Method* target = virtual_token < cls->public_methods.size()
+                                     ? cls->public_methods[virtual_token]
+                                     : nullptr;
+          if (target == nullptr) continue;
+          const Method* declared = interface_method(interface_class, token, *target);
+          if (declared != nullptr) add(declared, target, "implements");
+        }
+      }
+    }
+    for (std::size_t i = 0; i < pairs_.size(); ++i) {
+      incident_[pairs_[i].declared].push_back(i);
+      incident_[pairs_[i].target].push_back(i);
+    }
+  }
+
+  // The result types: a declaration without one (an abstract method of a CAP file without a
+  // Descriptor component) takes its targets' type, a target without one (no return
+  // instruction, or abstract) takes its declaration's.
+  void unify_results() {
+    settle([this](const Pair& pair) -> const Method* {
+      const char declared = pair.declared->result_type;
+      const char target = pair.target->result_type;
+      if (declared == target) return nullptr;
+      if (declared == kUnknown) {
+        // No call site can have been verified against an unknown result.
+        if (!mine(pair.declared)) return nullptr;
+        mutable_method(pair.declared)->result_type = target;
+        return pair.declared;
+      }
+      if (target == kUnknown) {
+        // A target without a result never returns normally.
+        if (!mine(pair.target)) return nullptr;
+        mutable_method(pair.target)->result_type = declared;
+        return pair.target;
+      }
+      fail(pair, fmt::format("returns {} where {} returns {}", result_name(target),
+                             pair.declared->name, result_name(declared)));
+    });
+  }
+
+  // The argument types, word by word: a word one side leaves untyped (kTop: not read) takes
+  // the other side's type when that side's method belongs to this package. A declaration of
+  // another package is final: its callers were verified against it, so a target that reads a
+  // word the declaration leaves untyped is refused.
+  void unify_arguments() {
+    settle([this](const Pair& pair) -> const Method* {
+      const Method& declared = *pair.declared;
+      const Method& target = *pair.target;
+      if (declared.nargs != target.nargs) {
+        fail(pair, fmt::format("takes {} argument words where {} takes {}", target.nargs,
+                               declared.name, declared.nargs));
+      }
+      for (std::size_t i = 0; i < target.nargs; ++i) {
+        const char d = word(declared, i);
+        const char t = word(target, i);
+        if (d == t) continue;
+        if (t == kTop) {
+          if (!mine(&target)) continue;
+          set_word(target, i, d);
+          return &target;
+        }
+        if (d == kTop) {
+          if (mine(&declared)) {
+            set_word(declared, i, t);
+            return &declared;
+          }
+          // No call site can have been verified against a declaration without a result.
+          if (declared.result_type == kUnknown) continue;
+          fail(pair, fmt::format("reads argument word {} as {}, which {} of package {} leaves "
+                                 "untyped (that package was loaded without its Descriptor "
+                                 "component and never reads the word)",
+                                 i, word_name(t), declared.name, declared.package->aid.to_hex()));
+        }
+        fail(pair, fmt::format("reads argument word {} as {} where {} types it as {}", i,
+                               word_name(t), declared.name, word_name(d)));
+      }
+      return nullptr;
+    });
+  }
+
+ private:
+  struct Pair {
+    const Method* declared;
+    const Method* target;
+    const char* relation;
+  };
+
+  void add(const Method* declared, const Method* target, const char* relation) {
+    if (declared == nullptr || target == nullptr || declared == target) return;
+    pairs_.push_back(Pair{declared, target, relation});
+  }
+
+  // Applies `step` to every pair until none changes a method. `step` changes at most one
+  // word or result per call and returns the method it changed; only the pairs of that method
+  // are visited again. Each word and each result changes once at most (from untyped to
+  // typed), so the work is bounded by the number of words times the pairs of a method.
+  template <typename Step>
+  void settle(Step step) {
+    std::vector<std::size_t> queue(pairs_.size());
+    std::vector<bool> queued(pairs_.size(), true);
+    for (std::size_t i = 0; i < pairs_.size(); ++i) queue[i] = pairs_.size() - 1 - i;
+    while (!queue.empty()) {
+      const std::size_t index = queue.back();
+      queue.pop_back();
+      queued[index] = false;
+      const Method* changed = step(pairs_[index]);
+      if (changed == nullptr) continue;
+      for (std::size_t other : incident_[changed]) {
+        if (!queued[other]) {
+          queued[other] = true;
+          queue.push_back(other);
+        }
+      }
+    }
+  }
+
+  // The signature of interface method `token`, created for an interface of this package.
+  const Method* interface_method(const Class* interface_class, std::size_t token,
+                                 const Method& target) {
+    if (token < interface_class->public_methods.size() &&
+        interface_class->public_methods[token] != nullptr) {
+      return interface_class->public_methods[token];
+    }
+    // An interface of another package without a signature: no call site through it can
+    // have been verified, so its implementations are free.
+    if (interface_class->package != &package_) return nullptr;
+    Class* owner = const_cast<Class*>(interface_class);
+    auto signature = std::make_unique<Method>();
+    signature->package = &package_;
+    signature->owner = owner;
+    signature->name = owner->name + " interface method " + std::to_string(token);
+    signature->is_abstract = true;
+    signature->nargs = target.nargs;
+    signature->argument_types = std::string(target.nargs, kTop);
+    if (target.nargs > 0) signature->argument_types[0] = kRef;
+    signature->result_type = kUnknown;
+    if (owner->public_methods.size() <= token) owner->public_methods.resize(token + 1, nullptr);
+    owner->public_methods[token] = signature.get();
+    package_.methods.push_back(std::move(signature));
+    return owner->public_methods[token];
+  }
+
+  bool mine(const Method* method) const {
+    return method->package == &package_ && method->native == nullptr;
+  }
+  static Method* mutable_method(const Method* method) { return const_cast<Method*>(method); }
+  static char word(const Method& method, std::size_t i) {
+    return i < method.argument_types.size() ? method.argument_types[i] : kTop;
+  }
+  static void set_word(const Method& method, std::size_t i, char type) {
+    std::string& types = mutable_method(&method)->argument_types;
+    if (types.size() < method.nargs) types.resize(method.nargs, kTop);
+    types[i] = type;
+  }
+  static const char* word_name(char type) {
+    switch (type) {
+      case kShort:
+        return "a short";
+      case kInt:
+        return "the high word of an int";
+      case kIntLow:
+        return "the low word of an int";
+      case kRef:
+        return "a reference";
+      default:
+        return "nothing";
+    }
+  }
+  static const char* result_name(char type) { return type == kVoid ? "void" : word_name(type); }
+
+  [[noreturn]] void fail(const Pair& pair, const std::string& what) const {
+    throw LoadError(LoadError::Code::verification,
+                    fmt::format("{}: verification failed: {}, which {} {}, {}", package_name_,
+                                pair.target->name, pair.relation, pair.declared->name, what));
+  }
+
+  Package& package_;
+  const std::string& package_name_;
+  std::vector<Pair> pairs_;
+  std::map<const Method*, std::vector<std::size_t>> incident_;  // pair indexes per method
+};
+
+[[noreturn]] void fail_method(const std::string& package_name, const Method& method,
+                              const std::string& what) {
+  throw LoadError(LoadError::Code::verification, fmt::format("{}: verification failed in {}: {}",
+                                                             package_name, method.name, what));
+}
+
+// Signatures from the Descriptor component: argument and result types of the methods it
+// lists, and signature-only methods for the interface methods (which have no code).
+void apply_descriptor(const cap::CapFile& cap, Package& package) {
   std::map<std::uint16_t, Method*> by_offset;
   for (std::size_t i = 0; i < cap.method_locations.size() && i < package.methods.size(); ++i) {
     by_offset[cap.method_locations[i].offset] = package.methods[i].get();
   }
-  if (cap.descriptor) {
-    for (const cap::ClassDescriptor& cls : cap.descriptor->classes) {
-      for (const cap::MethodDescriptor& descriptor : cls.methods) {
-        auto it = by_offset.find(descriptor.method_offset);
-        const cap::TypeDescriptor* type = cap.descriptor->find_type(descriptor.type_offset);
-        if (type == nullptr) continue;
-        auto [arguments, result] = nibble_types(*type);
-        const bool is_static = (descriptor.access_flags & cap::descriptor_flags::kStatic) != 0;
-        const bool is_init = (descriptor.access_flags & cap::descriptor_flags::kMethodInit) != 0;
-        if (!is_static || is_init) arguments.insert(arguments.begin(), kRef);
-        if (it != by_offset.end() && descriptor.method_offset != 0) {
-          it->second->argument_types = arguments;
-          it->second->result_type = result;
+  for (const cap::ClassDescriptor& cls : cap.descriptor->classes) {
+    for (const cap::MethodDescriptor& descriptor : cls.methods) {
+      auto it = by_offset.find(descriptor.method_offset);
+      const cap::TypeDescriptor* type = cap.descriptor->find_type(descriptor.type_offset);
+      if (type == nullptr) continue;
+      auto [arguments, result] = nibble_types(*type);
+      const bool is_static = (descriptor.access_flags & cap::descriptor_flags::kStatic) != 0;
+      const bool is_init = (descriptor.access_flags & cap::descriptor_flags::kMethodInit) != 0;
+      if (!is_static || is_init) arguments.insert(arguments.begin(), kRef);
+      if (it != by_offset.end() && descriptor.method_offset != 0) {
+        it->second->argument_types = arguments;
+        it->second->result_type = result;
+        it->second->typed = true;
+      }
+      if (cls.is_interface() && !cls.this_class.is_external() && descriptor.method_offset == 0) {
+        Class* interface_class = find_class_at(package, cap, cls.this_class.offset());
+        if (interface_class == nullptr) continue;
+        auto signature = std::make_unique<Method>();
+        signature->package = &package;
+        signature->owner = interface_class;
+        signature->name =
+            interface_class->name + " interface method " + std::to_string(descriptor.token);
+        signature->is_abstract = true;
+        signature->nargs = static_cast<std::uint8_t>(arguments.size());
+        signature->argument_types = arguments;
+        signature->result_type = result;
+        signature->typed = true;
+        if (interface_class->public_methods.size() <= descriptor.token) {
+          interface_class->public_methods.resize(descriptor.token + 1u, nullptr);
         }
-        // Interface methods have no code; a signature-only method serves invokeinterface.
-        if (cls.is_interface() && !cls.this_class.is_external() && descriptor.method_offset == 0) {
-          Class* interface_class = find_class_at(package, cap, cls.this_class.offset());
-          if (interface_class == nullptr) continue;
-          auto signature = std::make_unique<Method>();
-          signature->package = &package;
-          signature->owner = interface_class;
-          signature->name =
-              interface_class->name + " interface method " + std::to_string(descriptor.token);
-          signature->is_abstract = true;
-          signature->nargs = static_cast<std::uint8_t>(arguments.size());
-          signature->argument_types = arguments;
-          signature->result_type = result;
-          if (interface_class->public_methods.size() <= descriptor.token) {
-            interface_class->public_methods.resize(descriptor.token + 1u, nullptr);
-          }
-          interface_class->public_methods[descriptor.token] = signature.get();
-          package.methods.push_back(std::move(signature));
-        }
+        interface_class->public_methods[descriptor.token] = signature.get();
+        package.methods.push_back(std::move(signature));
       }
     }
   }
+}
+
+// The methods the package's classes have in their virtual method tables: the interpreter
+// calls them with an object reference in word 0.
+std::set<const Method*> virtual_methods(const Package& package) {
+  std::set<const Method*> methods;
   for (const auto& cls : package.classes) {
-    for (const Method* method : cls->public_methods) {
-      if (method != nullptr && method->package == &package && method->argument_types.empty()) {
-        const_cast<Method*>(method)->argument_types =
-            std::string(1, kRef) + std::string(method->nargs > 0 ? method->nargs - 1 : 0, kAny);
-      }
-    }
-    for (const Method* method : cls->package_methods) {
-      if (method != nullptr && method->package == &package && method->argument_types.empty()) {
-        const_cast<Method*>(method)->argument_types =
-            std::string(1, kRef) + std::string(method->nargs > 0 ? method->nargs - 1 : 0, kAny);
-      }
-    }
+    methods.insert(cls->public_methods.begin(), cls->public_methods.end());
+    methods.insert(cls->package_methods.begin(), cls->package_methods.end());
   }
+  return methods;
+}
+
+}  // namespace
+
+void verify_package(const cap::CapFile& cap, Package& package, const VerifierOptions& options,
+                    const std::string& package_name) {
+  // 1. Signatures the CAP file states: the Descriptor component.
+  if (cap.descriptor) apply_descriptor(cap, package);
+
+  // 2. Result types of the other methods, from their return instructions.
   for (const auto& method : package.methods) {
-    if (method->result_type == kAny && !method->is_abstract)
-      method->result_type = result_from_code(*method);
+    if (method->typed || method->is_abstract) continue;
+    method->result_type = result_from_code(*method);
     if (method->result_type == kTop) {
-      throw LoadError(
-          LoadError::Code::verification,
-          fmt::format(
-              "{}: verification failed in {}: its return instructions return different types",
-              package_name, method->name));
+      fail_method(package_name, *method, "its return instructions return different types");
     }
   }
+
+  // 3. Result types across overrides and interface implementations, so that each call site
+  //    knows what its callee leaves on the stack.
+  SignatureUnifier unifier(package, package_name);
+  unifier.collect();
+  unifier.unify_results();
+
+  // 4. Argument types of the untyped methods, from their own code: the type each argument
+  //    word is read as, or kTop for a word never read. An object reference in word 0 of a
+  //    virtual method is a reference whatever the code does.
+  const std::set<const Method*> virtuals = virtual_methods(package);
+  for (const auto& method : package.methods) {
+    if (method->nargs == 0 && virtuals.contains(method.get()))
+      fail_method(package_name, *method, "a virtual method takes no object reference");
+    if (method->typed || method->native != nullptr) continue;
+    std::string types(method->nargs, kTop);
+    if (!method->is_abstract) {
+      MethodVerifier inference(package, *method, options, package_name, Mode::infer);
+      inference.run();
+      types = inference.inferred_arguments();
+    }
+    if (method->nargs > 0 && virtuals.contains(method.get())) {
+      if (types[0] != kTop && types[0] != kRef)
+        fail_method(package_name, *method, "it reads its object reference as a number");
+      types[0] = kRef;
+    }
+    method->argument_types = types;
+  }
+
+  // 5. Argument types across overrides and interface implementations.
+  unifier.unify_arguments();
+
+  // 6. The runtime calls install(byte[] bArray, short bOffset, byte bLength) itself (Java Card
+  //    3.0.5 API, Applet.install).
+  static constexpr char kInstallTypes[] = {kRef, kShort, kShort};
+  for (const AppletClass& applet : package.applets) {
+    Method& install = *const_cast<Method*>(applet.install);
+    install.argument_types.resize(3, kTop);
+    for (std::size_t i = 0; i < 3; ++i) {
+      char& type = install.argument_types[i];
+      if (type == kTop) type = kInstallTypes[i];
+      if (type != kInstallTypes[i]) {
+        fail_method(package_name, install,
+                    fmt::format("the install method reads argument word {} as another type than "
+                                "install(byte[], short, byte) passes",
+                                i));
+      }
+    }
+  }
+
+  // 7. The proof, with every signature settled.
   for (const auto& method : package.methods) verify_method(package, *method, options, package_name);
 }
 
