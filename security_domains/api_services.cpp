@@ -74,6 +74,10 @@ Bytes AppletSecureChannel::wrap(ByteView bytes) {
   return guarded([&] { return channel_.wrap(response).data; });
 }
 
+void AppletSecureChannel::set_security_level(std::uint8_t level) {
+  guarded([&] { channel_.raise_security_level(level); });
+}
+
 Bytes AppletSecureChannel::decrypt_data(ByteView data) {
   return guarded([&] { return channel_.decrypt_sensitive_data(data); });
 }

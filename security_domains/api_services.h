@@ -21,6 +21,7 @@ class AppletSecureChannel final : public api::SecureChannelService {
   Bytes wrap(ByteView response) override;
   Bytes decrypt_data(ByteView data) override;
   Bytes encrypt_data(ByteView data) override;
+  void set_security_level(std::uint8_t level) override;
   void reset_security() override { channel_.reset(); }
   std::uint8_t security_level() override { return channel_.security_level(); }
 

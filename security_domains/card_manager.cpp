@@ -29,7 +29,7 @@ constexpr std::array<std::uint8_t, 3> kIsdPrivileges = {0x9E, 0xFE, 0x80};
 // Key usages of the three secure channel keys (GPCS 2.3.1 §11.1.9).
 constexpr std::uint8_t kSecureChannelUsages[3] = {0x18, 0x34, 0x48};
 
-// ISO/IEC 7816-3 §8.2.2: at most 15 historical bytes.
+// ISO/IEC 7816-3:2006 §8.2: at most 15 historical bytes.
 constexpr std::size_t kMaxHistoricalBytes = 15;
 constexpr std::size_t kMaxAtrLength = 33;
 // Bounds of the global PIN: CVM.update takes its length in a byte, and the try limit is a
@@ -367,7 +367,7 @@ bool CardManager::cvm_manager(ByteView caller) const {
 bool CardManager::set_atr_historical_bytes(ByteView caller, ByteView bytes) {
   const ApplicationEntry* entry = registry_.find_application(caller);
   if (entry == nullptr || !entry->privileges.has(Privilege::card_reset)) return false;
-  // ISO/IEC 7816-3 §8.2.2: T0 codes the number of historical bytes on 4 bits.
+  // ISO/IEC 7816-3:2006 §8.2: T0 codes the number of historical bytes on 4 bits.
   if (bytes.size() > kMaxHistoricalBytes) return false;
   registry_.card.atr_historical_bytes = to_bytes(bytes);
   registry_.card.atr_historical_bytes_set = true;
@@ -385,7 +385,7 @@ Bytes CardManager::atr(ByteView base) const {
   Bytes original(base.begin(), base.end());
   if (!registry_.card.atr_historical_bytes_set) return original;
   if (std::holds_alternative<std::string>(apdu::parse_atr(base))) return original;
-  // ISO/IEC 7816-3 §8.2.2 and §8.2.3: T0 and each TDi announce TAi, TBi, TCi and TDi+1 in
+  // ISO/IEC 7816-3:2006 §8.2: T0 and each TDi announce TAi, TBi, TCi and TDi+1 in
   // b5 to b8, and TCK follows the historical bytes when a protocol other than T=0 is named.
   std::size_t end = 2;  // after TS and T0
   std::uint8_t indicator = base[1];
@@ -407,7 +407,7 @@ Bytes CardManager::atr(ByteView base) const {
     for (std::size_t i = 1; i < out.size(); ++i) check ^= out[i];
     out.push_back(check);
   }
-  // ISO/IEC 7816-3 §8.2.1 limits the ATR to 32 bytes after TS, which 15 historical bytes can
+  // ISO/IEC 7816-3:2006 §8.2 limits the ATR to 32 bytes after TS, which 15 historical bytes can
   // exceed after a long interface part.
   if (out.size() > kMaxAtrLength || std::holds_alternative<std::string>(apdu::parse_atr(out))) {
     uicc::log::get("gp")->warn("historical bytes {} do not fit in the ATR {}; keeping its own",

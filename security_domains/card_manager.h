@@ -116,7 +116,7 @@ class CardManager {
   void applet_deselected(ByteView applet, std::uint8_t channel);
 
   // GPSystem.setATRHistBytes: the holder of the Card Reset privilege sets the historical bytes
-  // of the ATR for the next resets, at most 15 (ISO/IEC 7816-3 §8.2.2: K is coded on 4 bits).
+  // of the ATR for the next resets, at most 15 (ISO/IEC 7816-3:2006 §8.2: K is coded on 4 bits).
   // Returns false without the privilege or for a longer value.
   bool set_atr_historical_bytes(ByteView caller, ByteView bytes);
   // The historical bytes set that way, or nullopt while none are set.
@@ -128,12 +128,12 @@ class CardManager {
 
   // GPSystem.getRegistryEntry: whether `caller` may read the entry of `target`. An application
   // reads its own entry, and a security domain the entries of its associated applications.
-  // The holder of the Global Registry privilege reads every entry (GPCS 2.3.1 §6.6.1.13).
+  // The holder of the Global Registry privilege reads every entry (GPCS 2.3.1 §6.6).
   bool may_read_entry(ByteView caller, ByteView target) const;
   // GPRegistryEntry.setState: an application changes its own state as set_own_life_cycle
   // allows. The holder of Global Lock, or the security domain an application is associated
   // with, locks and unlocks that application. Nobody locks the issuer security domain this
-  // way (GPCS 2.3.1 §5.3.2 and §6.6.1.12).
+  // way (GPCS 2.3.1 §5.3 and §6.6).
   bool set_entry_state(ByteView caller, ByteView target, std::uint8_t state);
 
   // --- the global PIN of the CVM application (GPCS 2.3.1 §8.2, GlobalPlatform Card API 1.6
@@ -153,7 +153,7 @@ class CardManager {
   // when the PIN is not active or blocked, and blocks it when the counter reaches 0.
   bool verify_global_pin(ByteView value, std::uint8_t format);
   // CVM.update, setTryLimit, blockState and resetAndUnblockState need the CVM Management
-  // privilege (GPCS 2.3.1 §6.6.1.7); resetState does not. Each returns false when the caller
+  // privilege (GPCS 2.3.1 §6.6); resetState does not. Each returns false when the caller
   // lacks it or the change is not allowed.
   bool update_global_pin(ByteView caller, ByteView value, std::uint8_t format);
   bool set_global_pin_try_limit(ByteView caller, std::uint8_t limit);

@@ -38,7 +38,7 @@ class RuntimeContent final : public ContentManager {
   // Calls the applet's org.globalplatform.Application.processData with the command (header,
   // Lc and data, its secure messaging already removed) in the APDU buffer, on the logical
   // channel of the command's class byte. An applet that does not implement Application gets
-  // 6985 (conditions of use not satisfied), as GPCS 2.3.1 §11.11.3.2 names.
+  // 6985 (conditions of use not satisfied), as GPCS 2.3.1 §11.11 names.
   apdu::Response process_data(ByteView instance_aid, const apdu::Command& command) override;
 
  private:

@@ -250,6 +250,21 @@ Bytes SecureChannel::decrypt_sensitive_data(ByteView data) const {
   return session_->decrypt_sensitive_data(data);
 }
 
+void SecureChannel::raise_security_level(std::uint8_t requested) {
+  if (state_ != State::open) apdu::fail(apdu::sw::conditions_not_satisfied);
+  // AUTHENTICATED and ANY_AUTHENTICATED describe the session, not its protection.
+  constexpr std::uint8_t kProtection =
+      level::c_mac | level::c_decryption | level::r_mac | level::r_encryption;
+  const auto requested_protection = static_cast<std::uint8_t>(requested & kProtection);
+  const auto current = static_cast<std::uint8_t>(session_->level() & kProtection);
+  if ((requested_protection & current) != current ||
+      !valid_security_level(parameters_, requested_protection)) {
+    apdu::fail(apdu::sw::conditions_not_satisfied);
+  }
+  session_->set_level(static_cast<std::uint8_t>(requested_protection | level::authenticated));
+  uicc::log::get("gp")->info("secure channel level raised to {:02X}", session_->level());
+}
+
 Bytes SecureChannel::encrypt_sensitive_data(ByteView data) const {
   if (state_ != State::open) apdu::fail(apdu::sw::conditions_not_satisfied);
   return session_->encrypt_sensitive_data(data);

@@ -75,6 +75,14 @@ class SecureChannel {
   // apdu::StatusError(6985) without an authenticated session.
   Bytes encrypt_sensitive_data(ByteView data) const;
 
+  // SecureChannelx.setSecurityLevel (GlobalPlatform Card API 1.6): sets the level of the open
+  // session for the commands and responses that follow. Throws apdu::StatusError(6985)
+  // without an open session, for a combination that EXTERNAL AUTHENTICATE would reject with
+  // this protocol option, or for a level that drops a protection the session has.
+  // NOTE: lowering the level is rejected by choice, so that an applet cannot weaken a session
+  // the host opened.
+  void raise_security_level(std::uint8_t level);
+
   // The current security level, with level::authenticated while a session is open.
   std::uint8_t security_level() const;
   // The key set version of the open (or opening) session; 0 if none.

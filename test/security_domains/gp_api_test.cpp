@@ -1,5 +1,5 @@
 // The org.globalplatform API from an applet's side (GlobalPlatform Card API 1.6 over GPCS
-// 2.3.1): a Java applet, built by the SDK and installed with GlobalPlatform commands, uses its
+// 2.3.1). A Java applet, built by the SDK and installed with GlobalPlatform commands, uses its
 // security domain's SCP03 session, the global PIN, the card life cycle and the registry, and
 // receives personalization data through STORE DATA.
 #include <gtest/gtest.h>
@@ -141,7 +141,8 @@ TEST_F(GpApi, WrongCMacGets6982AndEndsTheSession) {
   apdu::Command wire = session_->wrap_command(plain);
   wire.data.back() ^= 0x01;
   EXPECT_EQ(sw(raw(wire)), 0x6982);
-  // GPCS 2.3.1 §10.2.3: the session is closed; the level drops, later commands get 6982.
+  // GPCS 2.3.1 §10 and Amendment D v1.2 §5.6: the session is closed; the level drops, later
+  // commands get 6982.
   EXPECT_EQ(ask("8012000001"), 0x00);
   EXPECT_EQ(sw(raw(session_->wrap_command(plain))), 0x6982);
   EXPECT_EQ(sw(raw("8010000003112233")), 0x6982);
@@ -190,9 +191,8 @@ TEST_F(GpApi, ResetSecurityEndsTheSession) {
   EXPECT_EQ(ask("8012000001"), 0x00);
 }
 
-// SecureChannelx2.processSecurity with the command in a byte array, and the unsupported
-// SecureChannelx.setSecurityLevel (SystemException.ILLEGAL_USE, uncaught: 6F00).
-TEST_F(GpApi, SecureChannelExtensions) {
+// SecureChannelx2.processSecurity with the command in a byte array.
+TEST_F(GpApi, SecureChannelx2ProcessSecurityInBuffer) {
   client_.select(kPlain);
   ASSERT_EQ(sw(raw("801C010000")), 0x9000);
   ASSERT_EQ(open_applet_session(kPlain, 0x01), 0x9000);
@@ -200,8 +200,28 @@ TEST_F(GpApi, SecureChannelExtensions) {
   apdu::Response response = raw(session_->wrap_command(cmd("8010000002CAFE")));
   ASSERT_EQ(sw(response), 0x9000);
   EXPECT_EQ(to_hex(response.data), "CAFE");
-  EXPECT_EQ(sw(raw("801E130000")), 0x6F00);
   EXPECT_EQ(sw(raw("801C000000")), 0x9000);
+}
+
+// SecureChannelx.setSecurityLevel raises the level for what follows, never lowers it, and
+// takes only what the protocol option supports.
+TEST_F(GpApi, SecureChannelxSetSecurityLevel) {
+  client_.select(kPlain);
+  EXPECT_EQ(sw(raw("801E010000")), 0x6985);  // no session
+  ASSERT_EQ(open_applet_session(kPlain, 0x01), 0x9000);
+  EXPECT_EQ(sw(raw("801E000000")), 0x6985);  // drops C-MAC
+  EXPECT_EQ(sw(raw("801E210000")), 0x6985);  // R-ENCRYPTION without R-MAC
+  EXPECT_EQ(sw(raw("801E930000")), 0x9000);  // C-MAC, C-DECRYPTION, R-MAC
+  EXPECT_EQ(ask("8012000001"), 0x93);
+  session_->set_level(0x93);
+  apdu::Command plain = cmd("80100000");
+  plain.data = from_hex("CAFE");
+  apdu::Response response = raw(session_->wrap_command(plain));
+  ASSERT_EQ(sw(response), 0x9000);
+  auto unwrapped = session_->unwrap_response(response);
+  ASSERT_TRUE(unwrapped) << "R-MAC does not verify";
+  EXPECT_EQ(to_hex(unwrapped->data), "CAFE");
+  EXPECT_EQ(sw(raw("801E010000")), 0x6985);  // back to C-MAC only
 }
 
 TEST_F(GpApi, ProcessSecurityErrors) {
@@ -476,7 +496,7 @@ TEST_F(GpApi, StoreDataReachesProcessData) {
   EXPECT_EQ(to_hex(raw("8040000000").data), "A1A2A3B1B20002");
 }
 
-// GPCS 2.3.1 §11.11.2.1: P1 b7 and b6 set mark data encrypted with the session's data
+// GPCS 2.3.1 §11.11.2: P1 b7 and b6 set mark data encrypted with the session's data
 // encryption key, which the application decrypts through its SecureChannel.
 TEST_F(GpApi, ProcessDataDecryptsWithTheDomainSession) {
   open_isd();

@@ -38,7 +38,7 @@ def gp(*arguments):
 
 def exchange(connection, hex_apdu):
     """Sends an APDU and fetches the response of a case 4 command with GET RESPONSE, as T=0
-    requires (ISO/IEC 7816-3 §12.2.5); returns (data as hex, status word)."""
+    requires (ISO/IEC 7816-3:2006 §12.2); returns (data as hex, status word)."""
     data, status = harness.transmit(connection, hex_apdu)
     if status >> 8 == 0x61:
         data, status = harness.transmit(connection, f"00C00000{status & 0xFF:02X}")
@@ -156,7 +156,7 @@ class GpOverPcscd(unittest.TestCase):
                           "--apdu", "80E2000003A1A2A3", "--apdu", "80E2810102B1B200")
         self.assertEqual(code, 0, output)
         # One response per --apdu, after the log lines. INSTALL returns the byte 00 (GPCS 2.3.1
-        # §11.5.3).
+        # §11.5).
         responses = [line for line in output.splitlines() if re.fullmatch("[0-9A-F]+", line)]
         self.assertEqual(responses, ["009000", "9000", "00059000"], output)
 

@@ -38,6 +38,8 @@ class SecureChannelService {
   // without an open session and 6700 for a length that is not a whole number of blocks.
   virtual Bytes decrypt_data(ByteView data) = 0;
   virtual Bytes encrypt_data(ByteView data) = 0;
+  // SecureChannelx.setSecurityLevel: fails with 6985 when the session cannot take that level.
+  virtual void set_security_level(std::uint8_t level) = 0;
   // Ends the session, if any. Throws nothing.
   virtual void reset_security() = 0;
   // SecureChannel.getSecurityLevel: AUTHENTICATED (80) with the C-MAC, C-DECRYPTION, R-MAC and

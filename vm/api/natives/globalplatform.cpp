@@ -5,7 +5,7 @@
 // implements the services behind api::GlobalPlatformHooks. These natives copy bytes between
 // the applet's arrays and those services, and throw the exceptions the API names on failure.
 //
-// NOTE: the CVM methods take any byte array the caller may access. The API asks for a global
+// NOTE: the CVM methods take any byte array the caller may access. The API requires a global
 // array there, and a card whose CVM application runs in a context of its own would reject
 // the caller's own arrays with SecurityException.
 #include <algorithm>
@@ -180,6 +180,13 @@ Slot encrypt_data(Vm& vm, Args args) {
   SecureChannelService& service = required_service(vm, args);
   const Bytes ciphered = run(vm, [&] { return service.encrypt_data(data); });
   return copy_out(vm, buffer, offset, ciphered);
+}
+
+Slot set_security_level(Vm& vm, Args args) {
+  const auto level = static_cast<std::uint8_t>(args.byte_at(1));
+  SecureChannelService& service = required_service(vm, args);
+  run(vm, [&] { service.set_security_level(level); });
+  return 0;
 }
 
 // SecureChannel.resetSecurity does nothing when the applet has no secure channel.
@@ -428,6 +435,7 @@ constexpr Binding kBindings[] = {
     {kSecureChannelImpl, "decryptData([BSS)S", decrypt_data},
     {kSecureChannelImpl, "encryptData([BSS)S", encrypt_data},
     {kSecureChannelImpl, "resetSecurity()V", reset_security},
+    {kSecureChannelImpl, "setSecurityLevel(B)V", set_security_level},
     {kSecureChannelImpl, "getSecurityLevel()B", security_level},
 
     {kCvmImpl, "isActive()Z", cvm_flag<&CvmService::State::active>},
@@ -443,7 +451,6 @@ constexpr Binding kBindings[] = {
     {kCvmImpl, "verify([BSBB)S", cvm_verify},
 };
 
-// SecureChannelx.setSecurityLevel is not bound, so it throws SystemException.ILLEGAL_USE.
 constexpr std::string_view kSecureChannelInterfaces[] = {"org.globalplatform.SecureChannel",
                                                          "org.globalplatform.SecureChannelx",
                                                          "org.globalplatform.SecureChannelx2"};
