@@ -187,6 +187,8 @@ void Card::clear_transient_state() {
   pins_.reset_security_status();
 }
 
+Bytes Card::atr() { return manager_ != nullptr ? manager_->atr(atr_) : atr_; }
+
 void Card::power_on() {
   clear_transient_state();
   powered_ = true;

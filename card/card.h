@@ -53,7 +53,8 @@ class Card : public apdu::CardSlot {
   Card(const Card&) = delete;
   Card& operator=(const Card&) = delete;
 
-  Bytes atr() override { return atr_; }
+  // The ATR with the historical bytes an applet set through GPSystem.setATRHistBytes.
+  Bytes atr() override;
   // Cold and warm resets clear every transient state: open channels, selections, security
   // status, pending responses. Persistent state is untouched.
   void power_on() override;

@@ -18,6 +18,9 @@ class CardPlatform : public vm::PlatformHooks, public api::FileViewHooks {
   void reset() { views_.clear(); }
   // The GlobalPlatform layer that answers the runtime's GlobalPlatform queries.
   void set_global_platform(vm::PlatformHooks* global_platform) { global_platform_ = global_platform; }
+  vm::PlatformHooks* global_platform() override {
+    return global_platform_ != nullptr ? global_platform_ : this;
+  }
 
   std::uint8_t card_life_cycle() const override;
   std::optional<std::uint8_t> application_life_cycle(const vm::Aid& aid) const override;

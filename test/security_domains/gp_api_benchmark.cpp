@@ -1,7 +1,7 @@
 // The cost of the org.globalplatform services as an applet uses them. The baseline, measured in
 // the same run, is a command that the applet processes without the API. The card is
 // gp_card.h's (card manager, Java Card runtime, in-memory store). Figures:
-// docs/benchmarks-gpapi.md.
+// docs/benchmarks.md.
 #include <benchmark/benchmark.h>
 
 #include "security_domains/scp/host.h"

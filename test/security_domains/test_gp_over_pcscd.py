@@ -170,11 +170,6 @@ class GpOverPcscd(unittest.TestCase):
         code, output = gp("--delete", GP_API_PACKAGE, "--related")
         self.assertEqual(code, 0, output)
 
-    # NOTE: `uicc run` serves the runtime through card::CardPlatform, which does not return
-    # the card's sd::PlatformServices from global_platform() yet. Until it does, GPSystem.getCVM
-    # and getRegistryEntry return null on that card and the applet fails with 6F00. Remove
-    # expectedFailure when the card layer forwards them.
-    @unittest.expectedFailure
     def test_6_global_pin_and_registry_entry(self):
         """The global PIN and the registry entry through the GlobalPlatform API test applet."""
         code, output = gp("--install", os.environ["GP_API_APPLET_CAP"], "--privileges", "1A")
@@ -195,6 +190,27 @@ class GpOverPcscd(unittest.TestCase):
             connection.disconnect()
             gp("--delete", GP_API_PACKAGE, "--related")
 
+
+    def test_7_atr_historical_bytes(self):
+        """GPSystem.setATRHistBytes changes the ATR that pcscd reads at the next reset."""
+        from smartcard.scard import SCARD_RESET_CARD
+        # Privileges 1E: Card Lock, Card Terminate, Card Reset and CVM Management.
+        code, output = gp("--install", os.environ["GP_API_APPLET_CAP"], "--privileges", "1E")
+        self.assertEqual(code, 0, output)
+        historical = "8031C07300"
+        connection = self.reader.connect()
+        try:
+            self.assertNotIn(historical, bytes(connection.getATR()).hex().upper())
+            self.assertEqual(exchange(connection, "00A4040008" + GP_API_APPLET)[1], 0x9000)
+            self.assertEqual(exchange(connection, "8034000005" + historical), ("01", 0x9000))
+            connection.reconnect(disposition=SCARD_RESET_CARD)
+            atr = bytes(connection.getATR()).hex().upper()
+            # T0 announces 5 historical bytes; TCK follows them because the ATR offers T=1.
+            self.assertEqual(int(atr[2:4], 16) & 0x0F, 5, atr)
+            self.assertEqual(atr[-12:-2], historical, atr)
+        finally:
+            connection.disconnect()
+            gp("--delete", GP_API_PACKAGE, "--related")
 
 if __name__ == "__main__":
     harness.enter_private_namespace()
