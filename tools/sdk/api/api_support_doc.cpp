@@ -77,7 +77,7 @@ std::string status_of(std::string_view cls, std::string_view package, const Meth
       return "abstract: the applet implements it";
     case MethodSupport::unsupported:
       if ((method.flags & member_flag::kAbstract) != 0) {
-        return "not supported: no built-in object implements it";
+        return "not supported: no built-in object binds it";
       }
       return fmt::format("not supported: throws {}", unsupported_exception(package));
   }
