@@ -1,9 +1,13 @@
 // In-process APDU round trips: SELECT EF.ICCID then READ BINARY, on a card in memory and on
 // a card with an image file (every command flushes the journal), against a plain copy of the
-// same response bytes as the floor.
+// same response bytes as the floor. Also the resident memory of idle default cards.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
 
 #include "card/card.h"
 #include "util/log.h"
@@ -58,8 +62,38 @@ void CopyResponses(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0;
+  std::size_t resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// Resident memory added by `count` default cards in memory (file system, USIM applet on the
+// runtime, GlobalPlatform registry), each powered on and idle. The first card of a process
+// also pays for state all cards share, such as the built-in API's tables.
+void IdleDefaultCards(benchmark::State& state) {
+  uicc::log::configure(spdlog::level::off, false);
+  const auto count = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    std::vector<std::unique_ptr<uicc::card::Card>> cards;
+    cards.reserve(count);
+    const std::size_t before = resident_bytes();
+    for (std::size_t i = 0; i < count; ++i) {
+      cards.push_back(std::make_unique<uicc::card::Card>(uicc::card::CardOptions{}));
+      cards.back()->power_on();
+    }
+    const std::size_t after = resident_bytes();
+    state.counters["resident_bytes_per_card"] =
+        static_cast<double>(after - before) / static_cast<double>(count);
+    state.counters["resident_bytes_before"] = static_cast<double>(before);
+  }
+}
+
 }  // namespace
 
+BENCHMARK(IdleDefaultCards)->Arg(1)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(SelectAndReadBinary, memory, false);
 BENCHMARK_CAPTURE(SelectAndReadBinary, image, true);
 BENCHMARK(UpdateRecordWithImage);
