@@ -2,14 +2,13 @@
 // a card with an image file (every command flushes the journal), against a plain copy of the
 // same response bytes as the floor. Also the resident memory of idle default cards.
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <vector>
 
 #include "card/card.h"
+#include "test/benchmarks/resident_memory.h"
 #include "util/log.h"
 
 namespace {
@@ -62,13 +61,7 @@ void CopyResponses(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0;
-  std::size_t resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
+using uicc::bench::resident_bytes;
 
 // Resident memory added by `count` default cards in memory (file system, USIM applet on the
 // runtime, GlobalPlatform registry), each powered on and idle. The first card of a process

@@ -9,15 +9,13 @@
 //  * the resident memory of idle card runtimes.
 #include <benchmark/benchmark.h>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "test/benchmarks/resident_memory.h"
 #include "test/vm/runtime/test_api.h"
 #include "test/vm/runtime/vm_fixture.h"
 #include "test/vm/runtime/wallet_applet.h"
@@ -233,13 +231,7 @@ BENCHMARK_CAPTURE(Writes, Transient, 2);
 
 // --- memory --------------------------------------------------------------------------------
 
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0;
-  std::size_t resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
+using uicc::bench::resident_bytes;
 
 // Resident memory added by `count` idle cards, each with the wallet package loaded and one
 // instance installed.
