@@ -124,14 +124,6 @@ void Machine::release_object(Ref object) {
   store_.release(object);
 }
 
-const store::ObjectHeader& Machine::header_of(Ref object) {
-  const store::ObjectHeader& header = *object_of(object).header;
-  if (header.kind < object_kind::kInstance || header.kind > object_kind::kReferenceArray) {
-    trap(Trap::null_pointer);
-  }
-  return header;
-}
-
 // A CLEAR_ON_DESELECT array is reachable only while its owner is the context of a selected
 // applet (Java Card 3.0.5 Runtime Environment Specification §6.2.8 and JCSystem's transient
 // rules), even for its owner.
@@ -256,6 +248,18 @@ Slot Machine::get_field(Ref object, std::uint16_t word) {
     throw std::out_of_range("get_field: word outside the instance");
   }
   return read_word(store_.data(object) + std::uint32_t{word} * 4);
+}
+
+// One firewall and bounds check for all the words, for natives that read several fields of
+// their own objects on every call.
+void Machine::get_fields(Ref object, std::uint16_t first, std::span<Slot> out) {
+  const store::ObjectHeader& header = header_of(object);
+  check_field_access(header);
+  const CachedObject& cached = object_of(object);
+  if (header.kind != object_kind::kInstance || (first + out.size()) * 4 > cached.size) {
+    throw std::out_of_range("get_fields: words outside the instance");
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = read_word(cached.data + (first + i) * 4);
 }
 
 void Machine::set_field(Ref object, std::uint16_t word, Slot value) {

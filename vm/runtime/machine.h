@@ -114,6 +114,7 @@ class Machine : public Vm {
   bool is_array(Ref object) override;
   bool instance_of(Ref object, const ClassName& class_name) override;
   Slot get_field(Ref object, std::uint16_t word) override;
+  void get_fields(Ref object, std::uint16_t first, std::span<Slot> out) override;
   void set_field(Ref object, std::uint16_t word, Slot value) override;
   std::uint16_t array_length(Ref array) override;
   ArrayType array_type(Ref array) override;
@@ -180,7 +181,14 @@ class Machine : public Vm {
                      std::uint8_t flags);
   // The header of a VM object; traps null_pointer for null and for handles that are not VM
   // objects of the expected shape.
-  const store::ObjectHeader& header_of(Ref object);
+  const store::ObjectHeader& header_of(Ref object) {
+    const store::ObjectHeader& header = *object_of(object).header;
+    if (header.kind < object_kind::kInstance || header.kind > object_kind::kReferenceArray)
+        [[unlikely]] {
+      trap(Trap::null_pointer);
+    }
+    return header;
+  }
   bool is_array_kind(std::uint8_t kind) const {
     return kind >= object_kind::kBooleanArray && kind <= object_kind::kReferenceArray;
   }

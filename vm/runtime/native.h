@@ -225,6 +225,12 @@ class Vm {
   // getfield/putfield. A write to a persistent object is atomic and joins an open transaction.
   virtual Slot get_field(Ref object, std::uint16_t word) = 0;
   virtual void set_field(Ref object, std::uint16_t word, Slot value) = 0;
+  // Reads the words from `first` on into `out`, as get_field does for each.
+  virtual void get_fields(Ref object, std::uint16_t first, std::span<Slot> out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = get_field(object, static_cast<std::uint16_t>(first + i));
+    }
+  }
 
   // Arrays, with the firewall and null checks of the array bytecodes. Indexes out of range
   // throw ArrayIndexOutOfBoundsException.

@@ -272,7 +272,8 @@ struct KeyObject {
     for (std::size_t slot = 0; slot < component_count(type->kind); ++slot) {
       const ByteView value = component(slot);
       if (offset + value.size() > fingerprint.size() ||
-          !std::equal(value.begin(), value.end(), fingerprint.begin() + static_cast<std::ptrdiff_t>(offset))) {
+          !std::equal(value.begin(), value.end(),
+                      fingerprint.begin() + static_cast<std::ptrdiff_t>(offset))) {
         return false;
       }
       offset += value.size();
@@ -620,25 +621,32 @@ Slot cipher_get_instance_pair(Vm& vm, Args args) {
                            pack(engine->algorithm(), cipher, padding));
 }
 
+// The words of a crypto object, read in one call because every operation needs them.
+std::array<Slot, layout::kCryptoWords> crypto_words(Vm& vm, Ref object) {
+  std::array<Slot, layout::kCryptoWords> words{};
+  vm.get_fields(object, 0, words);
+  return words;
+}
+
 // The persistent init() state of a Cipher or Signature object and its cached engine.
 struct CryptoObject {
   Vm& vm;
   Ref object;
+  std::array<Slot, layout::kCryptoWords> words;  // as they were when the native started
   std::uint32_t algorithm_word;
   EngineState& engine;
 
   CryptoObject(Vm& v, Ref o)
       : vm(v),
         object(o),
-        algorithm_word(v.get_field(o, layout::kCryptoAlgorithmWord)),
-        engine(EngineCache::instance().get(v, o, v.get_field(o, layout::kCryptoIdentityWord))) {}
+        words(crypto_words(v, o)),
+        algorithm_word(words[layout::kCryptoAlgorithmWord]),
+        engine(EngineCache::instance().get(v, o, words[layout::kCryptoIdentityWord])) {}
 
-  std::int8_t mode() const {
-    return static_cast<std::int8_t>(vm.get_field(object, layout::kCryptoModeWord));
-  }
-  Ref key() const { return vm.get_field(object, layout::kCryptoKeyWord); }
+  std::int8_t mode() const { return static_cast<std::int8_t>(words[layout::kCryptoModeWord]); }
+  Ref key() const { return words[layout::kCryptoKeyWord]; }
   std::optional<Bytes> iv() const {
-    const Ref array = vm.get_field(object, layout::kCryptoIvWord);
+    const Ref array = words[layout::kCryptoIvWord];
     if (array == vm::kNullRef) return std::nullopt;
     const ByteView raw = vm.array_bytes(array);
     return Bytes(raw.begin(), raw.end());
@@ -654,6 +662,9 @@ struct CryptoObject {
       vm.write_bytes(array, 0, *iv_value, true);
     }
     vm.set_field(object, layout::kCryptoIvWord, array);
+    words[layout::kCryptoKeyWord] = key_object;
+    words[layout::kCryptoModeWord] = static_cast<std::uint8_t>(mode_value);
+    words[layout::kCryptoIvWord] = array;
   }
 };
 
