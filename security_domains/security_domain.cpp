@@ -68,6 +68,9 @@ void SecurityDomain::reset() {
 apdu::Response SecurityDomain::process(std::uint8_t channel, const apdu::Command& command) {
   Channel& state = channel_state(channel);
   if ((command.cla & 0x80) == 0 && command.ins == commands::ins::select) {
+    // GPCS 2.3.1 §11.9: SELECT by name (P1 04) is the only form. Selection by file
+    // identifier or path reaches a selected security domain like any other command.
+    if (command.p1 != 0x04) apdu::fail(apdu::sw::incorrect_p1_p2);
     return select_response(state, command);
   }
 

@@ -133,6 +133,9 @@ TEST(GetData, CardDataNeedsNoAuthentication) {
   EXPECT_EQ(card.host.send("80CA9F7F00").data.size(), 3u + 42u);
   EXPECT_EQ(sw_of(card.host.send("80CA00FE00")), 0x6A88);
   EXPECT_EQ(card.host.send("80CA006700").data[0], 0x67);
+  // A selected security domain takes SELECT by name only, not by file identifier or path.
+  EXPECT_EQ(sw_of(card.host.send("00A4000C023F00")), 0x6A86);
+  EXPECT_EQ(sw_of(card.host.send("00A4080C022FE2")), 0x6A86);
   // P1-P2 0000 names no object, in either class (a case found by the APDU fuzzer).
   EXPECT_EQ(sw_of(card.host.send("00CA0000CA")), 0x6A88);
   EXPECT_EQ(sw_of(card.host.send("80CA000000")), 0x6A88);

@@ -72,6 +72,16 @@ class GpOverPcscd(unittest.TestCase):
         self.assertEqual(code, 0, output)
         self.assertIn(f"ISD: {ISD} (SECURED)", output)
         self.assertIn("SecurityDomain", output)
+        # `uicc gp` resets the card when it ends, so the next client finds the file system
+        # and not the security domain it left selected.
+        connection = self.reader.connect()
+        try:
+            self.assertEqual(harness.transmit(connection, "00A4000C022FE2")[1], 0x9000)
+            data, status = harness.transmit(connection, "00B000000A")
+            self.assertEqual(status, 0x9000)
+            self.assertEqual(len(data), 20)
+        finally:
+            connection.disconnect()
 
     def test_2_install_use_lock_and_delete(self):
         code, output = gp("--install", self.cap, "--security-level", "enc-rmac")

@@ -67,7 +67,10 @@ Reader::Reader(const std::string& name) : name_(name) {
 }
 
 Reader::~Reader() {
-  if (card_ != 0) SCardDisconnect(static_cast<SCARDHANDLE>(card_), SCARD_LEAVE_CARD);
+  if (card_ != 0) {
+    SCardDisconnect(static_cast<SCARDHANDLE>(card_),
+                    reset_on_disconnect_ ? SCARD_RESET_CARD : SCARD_LEAVE_CARD);
+  }
   if (context_ != 0) SCardReleaseContext(static_cast<SCARDCONTEXT>(context_));
 }
 

@@ -37,8 +37,11 @@ class Reader {
   Bytes transmit(ByteView command);
   // Warm reset through SCardReconnect with SCARD_RESET_CARD.
   void reset();
+  // Resets the card when this connection ends, instead of leaving it as it is.
+  void reset_on_disconnect() { reset_on_disconnect_ = true; }
 
  private:
+  bool reset_on_disconnect_ = false;
   long context_ = 0;
   long card_ = 0;
   unsigned long protocol_ = 0;
