@@ -145,13 +145,16 @@ Slot process_security_in_buffer(Vm& vm, Args args) {
   return copy_out(vm, buffer, out_offset, response);
 }
 
-Slot unwrap(Vm& vm, Args args) {
+// unwrap, decryptData and encryptData(byte[] buffer, short offset, short length): the
+// service's result replaces the bytes in the buffer, and its length is returned.
+template <Bytes (SecureChannelService::*Operation)(ByteView)>
+Slot in_place(Vm& vm, Args args) {
   const Ref buffer = args.ref_at(1);
   const std::int16_t offset = args.short_at(2);
-  const Bytes command = copy_in(vm, buffer, offset, args.short_at(3));
+  const Bytes input = copy_in(vm, buffer, offset, args.short_at(3));
   SecureChannelService& service = required_service(vm, args);
-  const Bytes plain = run(vm, [&] { return service.unwrap(command); });
-  return copy_out(vm, buffer, offset, plain);
+  const Bytes output = run(vm, [&] { return (service.*Operation)(input); });
+  return copy_out(vm, buffer, offset, output);
 }
 
 Slot wrap(Vm& vm, Args args) {
@@ -162,24 +165,6 @@ Slot wrap(Vm& vm, Args args) {
   if (response.size() < 2) throw_iso(vm, iso::SW_WRONG_LENGTH);
   const Bytes wrapped = run(vm, [&] { return service.wrap(response); });
   return copy_out(vm, buffer, offset, wrapped);
-}
-
-Slot decrypt_data(Vm& vm, Args args) {
-  const Ref buffer = args.ref_at(1);
-  const std::int16_t offset = args.short_at(2);
-  const Bytes data = copy_in(vm, buffer, offset, args.short_at(3));
-  SecureChannelService& service = required_service(vm, args);
-  const Bytes clear = run(vm, [&] { return service.decrypt_data(data); });
-  return copy_out(vm, buffer, offset, clear);
-}
-
-Slot encrypt_data(Vm& vm, Args args) {
-  const Ref buffer = args.ref_at(1);
-  const std::int16_t offset = args.short_at(2);
-  const Bytes data = copy_in(vm, buffer, offset, args.short_at(3));
-  SecureChannelService& service = required_service(vm, args);
-  const Bytes ciphered = run(vm, [&] { return service.encrypt_data(data); });
-  return copy_out(vm, buffer, offset, ciphered);
 }
 
 Slot set_security_level(Vm& vm, Args args) {
@@ -431,9 +416,9 @@ constexpr Binding kBindings[] = {
     {kSecureChannelImpl, "processSecurity(Ljavacard/framework/APDU;)S", process_security},
     {kSecureChannelImpl, "processSecurity([BSSS)S", process_security_in_buffer},
     {kSecureChannelImpl, "wrap([BSS)S", wrap},
-    {kSecureChannelImpl, "unwrap([BSS)S", unwrap},
-    {kSecureChannelImpl, "decryptData([BSS)S", decrypt_data},
-    {kSecureChannelImpl, "encryptData([BSS)S", encrypt_data},
+    {kSecureChannelImpl, "unwrap([BSS)S", in_place<&SecureChannelService::unwrap>},
+    {kSecureChannelImpl, "decryptData([BSS)S", in_place<&SecureChannelService::decrypt_data>},
+    {kSecureChannelImpl, "encryptData([BSS)S", in_place<&SecureChannelService::encrypt_data>},
     {kSecureChannelImpl, "resetSecurity()V", reset_security},
     {kSecureChannelImpl, "setSecurityLevel(B)V", set_security_level},
     {kSecureChannelImpl, "getSecurityLevel()B", security_level},
