@@ -331,7 +331,7 @@ ProfileFile read_file_entry(const Fields& f) {
   bool record_ef =
       spec.structure == EfStructure::linear_fixed || spec.structure == EfStructure::cyclic;
   if (record_ef) {
-    std::size_t given = file.records ? file.records->size() : 0;
+    std::size_t record_total = file.records ? file.records->size() : 0;
     std::size_t longest = 0;
     if (file.records) {
       for (const Bytes& record : *file.records) longest = std::max(longest, record.size());
@@ -339,7 +339,7 @@ ProfileFile read_file_entry(const Fields& f) {
     spec.record_length = static_cast<std::uint8_t>(
         f.integer("record_length", static_cast<std::int64_t>(longest), 1, 255));
     spec.record_count = static_cast<std::uint8_t>(
-        f.integer("record_count", static_cast<std::int64_t>(given), 1, 254));
+        f.integer("record_count", static_cast<std::int64_t>(record_total), 1, 254));
   } else if (spec.type == FileType::ef) {
     std::int64_t fallback = file.content ? static_cast<std::int64_t>(file.content->size()) : 0;
     spec.size = static_cast<std::uint16_t>(f.integer("size", fallback, 0, 0x7FFF));

@@ -132,8 +132,8 @@ class CardManager {
   bool may_read_entry(ByteView caller, ByteView target) const;
   // GPRegistryEntry.setState: an application changes its own state as set_own_life_cycle
   // allows. The holder of Global Lock, or the security domain an application is associated
-  // with, locks and unlocks that application. Nobody locks the issuer security domain this
-  // way (GPCS 2.3.1 §5.3 and §6.6).
+  // with, locks and unlocks that application. The issuer security domain cannot be locked
+  // this way (GPCS 2.3.1 §5.3 and §6.6).
   bool set_entry_state(ByteView caller, ByteView target, std::uint8_t state);
 
   // --- the global PIN of the CVM application (GPCS 2.3.1 §8.2, GlobalPlatform Card API 1.6

@@ -23,7 +23,7 @@ struct DataTransfer {
   std::uint32_t tag = 0;
   Bytes object;                  // the whole data object (retrieve) or what arrived (set)
   std::size_t expected = 0;      // set: size of the complete object, tag and length included
-  std::size_t sent = 0;          // retrieve: bytes of `object` already answered
+  std::size_t sent = 0;          // retrieve: bytes of `object` already sent
   std::size_t last_block = 0;    // size of the last block, for "retransmit previous block"
 };
 

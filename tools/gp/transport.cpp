@@ -37,7 +37,7 @@ PcscTransport::PcscTransport(const std::string& reader) {
 }
 
 // A card management session leaves the security domain selected and its secure channel
-// open; the reset gives the next client of the reader a card as after power-up.
+// open. The reset gives the next client of the reader a card as after power-up.
 PcscTransport::~PcscTransport() {
   if (reader_) reader_->reset_on_disconnect();
 }

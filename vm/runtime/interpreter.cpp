@@ -671,7 +671,7 @@ Slot Machine::run(std::size_t entry_depth) {
         if (frames_.back().method->native != nullptr) frames_.pop_back();
         Frame& frame = frames_.back();
         // Matching a handler tests the thrown object's class as instanceof does. A context
-        // that may not test the object (JCRE 3.0.5 §6.2.8, as for instanceof) sees a
+        // that may not test the object (JCRE 3.0.5 §6.2.8, as for instanceof) gets a
         // SecurityException thrown from the same point instead. Frames below it that can
         // access the object still see the object itself.
         Ref seen = exception;

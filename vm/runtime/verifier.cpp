@@ -1421,7 +1421,7 @@ void verify_package(const cap::CapFile& cap, Package& package, const VerifierOpt
   }
 
   // 3. Result types across overrides and interface implementations, so that each call site
-  //    knows what its callee leaves on the stack.
+  //    has the type that its callee leaves on the stack.
   SignatureUnifier unifier(package, package_name);
   unifier.collect();
   unifier.unify_results();

@@ -91,7 +91,7 @@ TEST_F(Verifier, NumberPassedAsReferenceArgumentIsRefused) {
 
 TEST_F(Verifier, ArgumentReadAsShortAndAsReferenceIsRefused) {
   // sload_0; ifeq L; aconst_null; astore_0; L: aload_0; arraylength; sreturn. At L the local
-  // holds the argument as passed on one path, so the aload reads the argument word.
+  // contains the argument as passed on one path, so the aload reads the argument word.
   CapBuilder b(kPackage);
   Code code;
   code.op(O::kSload0)
@@ -633,7 +633,7 @@ TEST_F(Verifier, PackageMethodCallReachesTheDeclaringPackage) {
 // The server's Impl.boom() throws an exception object of the server's context into the
 // client, whose catch-all handler receives a SecurityException instead; Impl2.boom() causes a
 // NullPointerException (a JCRE entry point), which the handler receives as it is. The client's
-// handler answers 1 for a SecurityException, 0 for anything else.
+// handler returns 1 for a SecurityException, 0 for anything else.
 TEST_F(Verifier, ExceptionOfAnotherContextIsCaughtAsSecurityException) {
   CapBuilder server(kLibrary);
   const std::uint8_t lang = server.import_package(kJavaLang, 1, 0);
